@@ -1,0 +1,178 @@
+package org.labmeter.metering.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.labmeter.metering.registry.Instrument;
+import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.store.SampleReader;
+import org.labmeter.metering.usage.UsageService;
+import org.labmeter.wire.Ids;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The read endpoints of /api/v1 for instruments and their usage, plus /health and /metrics. */
+final class InstrumentRoutes {
+  private static final Logger log = LoggerFactory.getLogger(InstrumentRoutes.class);
+  static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
+  static final Duration MAX_WINDOW = Duration.ofDays(800);
+  static final Duration LIVE_WINDOW = Duration.ofMinutes(15);
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final Vertx vertx;
+  private final Registry registry;
+  private final SampleReader reader;
+  private final UsageService usage;
+  private final PrometheusMeterRegistry metrics;
+
+  InstrumentRoutes(
+      Vertx vertx,
+      Registry registry,
+      SampleReader reader,
+      UsageService usage,
+      PrometheusMeterRegistry metrics) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.reader = reader;
+    this.usage = usage;
+    this.metrics = metrics;
+  }
+
+  void mount(Router router) {
+    router.get("/health").handler(ctx -> blocking(ctx, this::health));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape()));
+    router.get("/api/v1/instruments").handler(ctx -> blocking(ctx, this::listInstruments));
+    router
+        .get("/api/v1/instruments/:id")
+        .handler(ctx -> blocking(ctx, () -> instrumentView(requireInstrument(ctx), Instant.now())));
+    router.get("/api/v1/instruments/:id/usage").handler(ctx -> blocking(ctx, () -> usage(ctx)));
+  }
+
+  private Map<String, Object> health() {
+    boolean store = reader.ping();
+    boolean db;
+    try {
+      registry.facilities();
+      db = true;
+    } catch (RuntimeException e) {
+      db = false;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", store && db ? "UP" : "DOWN");
+    out.put(
+        "checks",
+        Map.of("relationalStore", db ? "UP" : "DOWN", "timeSeriesStore", store ? "UP" : "DOWN"));
+    if (!(store && db)) {
+      throw new ApiError(503, "unhealthy", "a dependency is down: " + out.get("checks"), null);
+    }
+    return out;
+  }
+
+  private List<Map<String, Object>> listInstruments() {
+    Instant now = Instant.now();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Instrument i : registry.instruments()) {
+      out.add(instrumentView(i, now));
+    }
+    return out;
+  }
+
+  private Map<String, Object> instrumentView(Instrument i, Instant now) {
+    Map<String, Object> view = JsonViews.instrument(i);
+    usage
+        .usage(i.id(), now.minus(LIVE_WINDOW), now)
+        .ifPresent(u -> view.put("live", JsonViews.live(u, now)));
+    return view;
+  }
+
+  private Instrument requireInstrument(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (!Ids.isValid(id)) {
+      throw ApiError.badRequest("id", "instrument id must be 1..64 characters of [A-Za-z0-9._-]");
+    }
+    return registry
+        .instrument(id)
+        .orElseThrow(() -> ApiError.notFound("id", "no instrument with id '" + id + "'"));
+  }
+
+  private Map<String, Object> usage(RoutingContext ctx) {
+    Instrument instrument = requireInstrument(ctx);
+    Instant to = instantParam(ctx, "to", Instant.now());
+    Instant from = instantParam(ctx, "from", to.minus(DEFAULT_WINDOW));
+    if (!from.isBefore(to)) {
+      throw ApiError.badRequest("from", "from (" + from + ") must be before to (" + to + ")");
+    }
+    if (Duration.between(from, to).compareTo(MAX_WINDOW) > 0) {
+      throw ApiError.badRequest(
+          "to", "a usage window may span at most " + MAX_WINDOW.toDays() + " days");
+    }
+    return JsonViews.usage(usage.usage(instrument.id(), from, to).orElseThrow());
+  }
+
+  private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty() || values.get(0).isBlank()) {
+      return fallback;
+    }
+    try {
+      return Instant.parse(values.get(0));
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest(
+          name,
+          name
+              + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, got '"
+              + values.get(0)
+              + "'");
+    }
+  }
+
+  /** Runs {@code work} on a worker thread and answers with its JSON, or with an error body. */
+  private void blocking(RoutingContext ctx, Callable<Object> work) {
+    Future<Object> result = vertx.executeBlocking(work, false);
+    result.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            send(ctx, 200, ar.result());
+          } else if (ar.cause() instanceof ApiError e) {
+            send(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
+          } else {
+            log.warn(
+                "request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
+            send(
+                ctx,
+                500,
+                JsonViews.error(
+                    "internal_error", "the request failed: " + ar.cause().getMessage(), null));
+          }
+        });
+  }
+
+  private void send(RoutingContext ctx, int status, Object body) {
+    try {
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("content-type", "application/json; charset=utf-8")
+          .end(json.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      ctx.response().setStatusCode(500).end();
+    }
+  }
+}

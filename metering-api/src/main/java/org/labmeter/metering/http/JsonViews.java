@@ -1,0 +1,104 @@
+package org.labmeter.metering.http;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.labmeter.metering.derive.EvidenceGap;
+import org.labmeter.metering.derive.RunSession;
+import org.labmeter.metering.derive.RunState;
+import org.labmeter.metering.derive.StateSegment;
+import org.labmeter.metering.derive.Usage;
+import org.labmeter.metering.registry.Instrument;
+import org.labmeter.metering.usage.InstrumentUsage;
+
+/**
+ * JSON shapes of the API. Durations are given twice: exact milliseconds (what sums) and hours
+ * rounded to four decimals (what people read).
+ */
+final class JsonViews {
+  private JsonViews() {}
+
+  static Map<String, Object> error(String code, String message, String field) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("code", code);
+    e.put("message", message);
+    e.put("field", field);
+    return Map.of("error", e);
+  }
+
+  static Map<String, Object> instrument(Instrument i) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", i.id());
+    out.put("facilityId", i.facilityId());
+    out.put("name", i.name());
+    out.put("nameZh", i.nameZh());
+    out.put("model", i.model());
+    out.put("assetNo", i.assetNo());
+    return out;
+  }
+
+  /** The state now: the last segment of a short recent window, and the newest sample's power. */
+  static Map<String, Object> live(InstrumentUsage u, Instant now) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    List<StateSegment> timeline = u.usage().timeline();
+    StateSegment last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
+    out.put("state", last == null ? RunState.UNKNOWN.name() : last.state().name());
+    out.put("since", last == null ? null : iso(last.startMillis()));
+    out.put("lastSampleAt", u.lastSampleMillis() < 0 ? null : iso(u.lastSampleMillis()));
+    out.put("powerW", Double.isNaN(u.lastPowerW()) ? null : u.lastPowerW());
+    out.put("at", now.toString());
+    return out;
+  }
+
+  static Map<String, Object> usage(InstrumentUsage iu) {
+    Usage u = iu.usage();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("instrument", iu.instrument().id());
+    out.put("from", iso(u.fromMillis()));
+    out.put("to", iso(u.toMillis()));
+    out.put("algorithmVersion", u.algorithmVersion());
+    out.put("profileVersion", iu.profile().version());
+    out.put("profileHash", u.parameterHash());
+    out.put("samples", iu.samplesRead());
+    Map<String, Object> hours = new LinkedHashMap<>();
+    Map<String, Object> millis = new LinkedHashMap<>();
+    for (RunState s : RunState.values()) {
+      hours.put(s.name(), hours(u.durations().millis(s)));
+      millis.put(s.name(), u.durations().millis(s));
+    }
+    out.put("hours", hours);
+    out.put("millis", millis);
+    out.put("verifiedActiveHours", hours(u.verifiedActiveMillis()));
+    out.put("coverage", u.coverage());
+    List<Map<String, Object>> sessions = new ArrayList<>();
+    for (RunSession s : u.sessions()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("start", iso(s.startMillis()));
+      m.put("end", iso(s.endMillis()));
+      m.put("activeHours", hours(s.activeMillis()));
+      m.put("activeMillis", s.activeMillis());
+      m.put("verifiedActiveMillis", s.verifiedActiveMillis());
+      m.put("coverage", s.coverage());
+      m.put("startsBeforeWindow", s.startsBeforeWindow());
+      m.put("endsAfterWindow", s.endsAfterWindow());
+      sessions.add(m);
+    }
+    out.put("sessions", sessions);
+    List<Map<String, Object>> gaps = new ArrayList<>();
+    for (EvidenceGap g : u.evidenceGaps()) {
+      gaps.add(Map.of("start", iso(g.startMillis()), "end", iso(g.endMillis())));
+    }
+    out.put("evidenceGaps", gaps);
+    return out;
+  }
+
+  private static double hours(long millis) {
+    return Math.round(millis / 360.0) / 10_000.0;
+  }
+
+  private static String iso(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+}

@@ -1,0 +1,72 @@
+package org.labmeter.metering.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.labmeter.metering.config.ApiConfig;
+import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.store.SampleReader;
+import org.labmeter.metering.usage.UsageService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metering API's HTTP server: bootstrap only. Routes live in {@link InstrumentRoutes}; every
+ * JDBC or store call runs on Vert.x worker threads, never on the event loop.
+ */
+public final class MeteringApi {
+  private static final Logger log = LoggerFactory.getLogger(MeteringApi.class);
+
+  private final ApiConfig config;
+  private final Registry registry;
+  private final SampleReader reader;
+  private final PrometheusMeterRegistry metrics;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private Vertx vertx;
+  private HttpServer server;
+
+  public MeteringApi(
+      ApiConfig config, Registry registry, SampleReader reader, PrometheusMeterRegistry metrics) {
+    this.config = config;
+    this.registry = registry;
+    this.reader = reader;
+    this.metrics = metrics;
+  }
+
+  public CompletableFuture<Void> start() {
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    new InstrumentRoutes(vertx, registry, reader, new UsageService(registry, reader), metrics)
+        .mount(router);
+    router.route("/*").handler(StaticHandler.create("webroot"));
+    return vertx
+        .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        .requestHandler(router)
+        .listen()
+        .map(
+            s -> {
+              server = s;
+              log.info("metering API listening on http://{}:{}/", config.host(), s.actualPort());
+              return (Void) null;
+            })
+        .toCompletionStage()
+        .toCompletableFuture();
+  }
+
+  /** The bound port; valid after {@link #start()} completed. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public void stop() {
+    if (!stopped.compareAndSet(false, true) || vertx == null) {
+      return;
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
+}

@@ -1,0 +1,85 @@
+package org.labmeter.metering.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import org.labmeter.metering.derive.ObservationSeries;
+import org.labmeter.wire.Quality;
+import org.labmeter.wire.RunFlag;
+
+/**
+ * Reads {@code lm_samples} through QuestDB's PostgreSQL wire protocol. Timestamps travel as
+ * microsecond integers to stay clear of JDBC time-zone conversions.
+ */
+public final class QuestDbSampleReader implements SampleReader {
+  private static final String QUERY =
+      "SELECT cast(ts AS LONG), power_w, run_flag, quality, verified FROM lm_samples"
+          + " WHERE instrument = ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)";
+
+  private final HikariDataSource dataSource;
+
+  public QuestDbSampleReader(String jdbcUrl, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(8);
+    config.setPoolName("sample-reader");
+    config.setConnectionTestQuery("SELECT 1");
+    config.setInitializationFailTimeout(-1);
+    this.dataSource = new HikariDataSource(config);
+  }
+
+  @Override
+  public ObservationSeries read(String instrumentId, long fromMillis, long toMillis) {
+    ObservationSeries.Builder series = ObservationSeries.builder();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(QUERY)) {
+      ps.setString(1, instrumentId);
+      ps.setString(2, Instant.ofEpochMilli(fromMillis).toString());
+      ps.setString(3, Instant.ofEpochMilli(toMillis).toString());
+      ps.setFetchSize(50_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long tsMillis = Math.floorDiv(rs.getLong(1), 1000L);
+          double power = rs.getDouble(2);
+          if (rs.wasNull()) {
+            power = Double.NaN;
+          }
+          RunFlag flag = RunFlag.ofCode((int) rs.getLong(3));
+          Quality quality = Quality.ofCode((int) rs.getLong(4));
+          series.add(
+              tsMillis,
+              power,
+              flag == null ? RunFlag.NONE : flag,
+              quality == null ? Quality.UNAVAILABLE : quality,
+              rs.getBoolean(5));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreReadException(
+          "reading samples of instrument " + instrumentId + " failed: " + e.getMessage(), e);
+    }
+    return series.build();
+  }
+
+  @Override
+  public boolean ping() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next();
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,67 @@
+package org.labmeter.metering.usage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.labmeter.metering.derive.DerivationProfile;
+import org.labmeter.metering.derive.ObservationSeries;
+import org.labmeter.metering.derive.StateDeriver;
+import org.labmeter.metering.derive.Usage;
+import org.labmeter.metering.registry.Instrument;
+import org.labmeter.metering.registry.ProfileVersion;
+import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.store.SampleReader;
+
+/**
+ * Joins the registry (which profile applies) with the store (which samples exist) and hands both to
+ * the derivation engine. Plain Java, so the API and the command-line tools compute the same number
+ * from the same inputs.
+ */
+public final class UsageService {
+  /** How far around a window samples are read, so dwell times and gaps at its edges are seen. */
+  static final Duration CONTEXT_MARGIN = Duration.ofHours(1);
+
+  private final Registry registry;
+  private final SampleReader reader;
+
+  public UsageService(Registry registry, SampleReader reader) {
+    this.registry = registry;
+    this.reader = reader;
+  }
+
+  /** The instrument's usage over [from, to), or empty when the instrument is not registered. */
+  public Optional<InstrumentUsage> usage(String instrumentId, Instant from, Instant to) {
+    Optional<Instrument> instrument = registry.instrument(instrumentId);
+    if (instrument.isEmpty()) {
+      return Optional.empty();
+    }
+    ProfileVersion profile =
+        registry
+            .profileAt(instrumentId, from)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "instrument " + instrumentId + " has no derivation profile"));
+    DerivationProfile p = profile.profile();
+    long margin =
+        Math.max(
+            CONTEXT_MARGIN.toMillis(),
+            Math.max(
+                    p.maxSampleGap().toMillis(),
+                    Math.max(p.minOn().toMillis(), p.minOff().toMillis()))
+                + p.maxSampleGap().toMillis());
+    long fromMillis = from.toEpochMilli();
+    long toMillis = to.toEpochMilli();
+    ObservationSeries series = reader.read(instrumentId, fromMillis - margin, toMillis + margin);
+    Usage usage = StateDeriver.derive(p, series, fromMillis, toMillis);
+    int n = series.size();
+    return Optional.of(
+        new InstrumentUsage(
+            instrument.get(),
+            profile,
+            n,
+            n == 0 ? -1 : series.timestampMillis(n - 1),
+            n == 0 ? Double.NaN : series.powerW(n - 1),
+            usage));
+  }
+}
