@@ -1,0 +1,278 @@
+package org.labmeter.agent.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.labmeter.agent.simulate.Pace;
+import org.labmeter.agent.simulate.SimulatorKind;
+
+/**
+ * Reads an agent YAML file into an {@link AgentConfig}. This is the only place the agent reads its
+ * configuration from disk (including {@code mqtt.passwordFile}). Relative paths in the file are
+ * resolved against the directory of the file, so a configuration means the same from any working
+ * directory.
+ *
+ * <p>Every problem is reported with the file, the field path and the allowed values, e.g. {@code
+ * agent.yaml: instruments[1].source.type: 'modbus' is not supported here; allowed: simulated}.
+ */
+public final class AgentConfigLoader {
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+  private AgentConfigLoader() {}
+
+  /**
+   * @throws ConfigFileException listing every problem found
+   */
+  public static AgentConfig load(Path file) {
+    List<String> problems = new ArrayList<>();
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (JsonProcessingException e) {
+      throw new ConfigFileException(
+          file, List.of("not valid YAML: " + e.getOriginalMessage() + location(e)));
+    } catch (IOException e) {
+      throw new ConfigFileException(file, List.of("cannot read the file: " + e));
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigFileException(
+          file, List.of("expected a mapping with agent, mqtt, batching, outbox, instruments"));
+    }
+    Path baseDir = file.toAbsolutePath().getParent();
+    SectionReader top = new SectionReader(root, "", problems);
+    top.allowOnly("agent", "mqtt", "batching", "outbox", "instruments");
+    AgentSettings agent = top.section("agent", true).map(s -> agent(s, baseDir)).orElse(null);
+    MqttConfig mqtt = top.section("mqtt", true).map(s -> mqtt(s, baseDir)).orElse(null);
+    BatchingConfig batching =
+        top.section("batching", false)
+            .map(AgentConfigLoader::batching)
+            .orElse(BatchingConfig.DEFAULT);
+    OutboxConfig outbox =
+        top.section("outbox", false).map(AgentConfigLoader::outbox).orElse(OutboxConfig.DEFAULT);
+    List<InstrumentConfig> instruments = new ArrayList<>();
+    boolean instrumentsComplete = true;
+    for (SectionReader item : top.list("instruments")) {
+      InstrumentConfig instrument = instrument(item);
+      if (instrument == null) {
+        instrumentsComplete = false;
+      } else {
+        instruments.add(instrument);
+      }
+    }
+    if (problems.isEmpty()
+        && agent != null
+        && mqtt != null
+        && batching != null
+        && outbox != null
+        && instrumentsComplete) {
+      try {
+        return new AgentConfig(agent, mqtt, batching, outbox, instruments);
+      } catch (InvalidConfigException e) {
+        top.problem(e);
+      }
+    }
+    if (problems.isEmpty()) {
+      problems.add("incomplete configuration");
+    }
+    throw new ConfigFileException(file, problems);
+  }
+
+  private static AgentSettings agent(SectionReader s, Path baseDir) {
+    s.allowOnly("id", "dataDir");
+    Optional<String> id = s.requiredText("id", "agent-demo-1");
+    Optional<String> dataDir = s.requiredText("dataDir", "./data/agent-demo-1");
+    if (id.isEmpty() || dataDir.isEmpty()) {
+      return null;
+    }
+    return build(s, () -> new AgentSettings(id.get(), baseDir.resolve(dataDir.get()).normalize()));
+  }
+
+  private static MqttConfig mqtt(SectionReader s, Path baseDir) {
+    s.allowOnly("uri", "username", "password", "passwordFile", "keepAliveSeconds", "maxInflight");
+    Optional<String> uri =
+        s.requiredText("uri", "tcp://127.0.0.1:1883 (allowed schemes: tcp, ssl)");
+    Optional<String> username = s.text("username");
+    Optional<String> password = s.text("password");
+    Optional<String> passwordFile = s.text("passwordFile");
+    long keepAlive =
+        s.integer("keepAliveSeconds").orElse((long) MqttConfig.DEFAULT_KEEP_ALIVE_SECONDS);
+    long maxInflight = s.integer("maxInflight").orElse((long) MqttConfig.DEFAULT_MAX_INFLIGHT);
+    if (password.isPresent() && passwordFile.isPresent()) {
+      s.problem("passwordFile", "set either password or passwordFile, not both");
+      return null;
+    }
+    if (passwordFile.isPresent()) {
+      Path path = baseDir.resolve(passwordFile.get());
+      try {
+        password = Optional.of(Files.readString(path, StandardCharsets.UTF_8).strip());
+      } catch (IOException e) {
+        s.problem("passwordFile", "cannot read " + path + ": " + e);
+        return null;
+      }
+    }
+    if (uri.isEmpty()) {
+      return null;
+    }
+    String pw = password.orElse(null);
+    return build(
+        s,
+        () ->
+            new MqttConfig(
+                uri.get(),
+                username.orElse(null),
+                pw,
+                clampToInt(keepAlive),
+                clampToInt(maxInflight)));
+  }
+
+  private static BatchingConfig batching(SectionReader s) {
+    s.allowOnly("maxSamples", "maxAgeMillis");
+    long maxSamples = s.integer("maxSamples").orElse((long) BatchingConfig.DEFAULT.maxSamples());
+    long maxAge = s.integer("maxAgeMillis").orElse(BatchingConfig.DEFAULT.maxAgeMillis());
+    return build(s, () -> new BatchingConfig(clampToInt(maxSamples), maxAge));
+  }
+
+  private static OutboxConfig outbox(SectionReader s) {
+    s.allowOnly("maxBytes");
+    long maxBytes = s.integer("maxBytes").orElse(OutboxConfig.DEFAULT.maxBytes());
+    return build(s, () -> new OutboxConfig(maxBytes));
+  }
+
+  private static InstrumentConfig instrument(SectionReader s) {
+    s.allowOnly("id", "source");
+    Optional<String> id = s.requiredText("id", "ms-qtof-01");
+    SourceConfig source = s.section("source", true).map(AgentConfigLoader::source).orElse(null);
+    if (id.isEmpty() || source == null) {
+      return null;
+    }
+    return build(s, () -> new InstrumentConfig(id.get(), source));
+  }
+
+  private static SourceConfig source(SectionReader s) {
+    Optional<String> type = s.requiredText("type", "simulated");
+    if (type.isEmpty()) {
+      return null;
+    }
+    if (!type.get().equals(SimulatedSource.TYPE)) {
+      s.problem(
+          "type", "'" + type.get() + "' is not supported here; allowed: " + SimulatedSource.TYPE);
+      return null;
+    }
+    return simulated(s);
+  }
+
+  private static SourceConfig simulated(SectionReader s) {
+    s.allowOnly("type", "kind", "seed", "periodMillis", "backfillSeconds", "pace", "window");
+    String kinds = String.join(", ", SimulatorKind.configNames());
+    Optional<SimulatorKind> kind =
+        s.requiredText("kind", kinds)
+            .flatMap(
+                name -> {
+                  Optional<SimulatorKind> found = SimulatorKind.fromConfigName(name);
+                  if (found.isEmpty()) {
+                    s.problem("kind", "'" + name + "' is not a simulator kind; allowed: " + kinds);
+                  }
+                  return found;
+                });
+    long seed = s.integer("seed").orElse(1L);
+    long period = s.integer("periodMillis").orElse(1000L);
+    Optional<Pace> pace = pace(s);
+    Optional<SamplingMode> mode = mode(s);
+    if (kind.isEmpty() || pace.isEmpty() || mode.isEmpty()) {
+      return null;
+    }
+    return build(s, () -> new SimulatedSource(kind.get(), seed, period, pace.get(), mode.get()));
+  }
+
+  private static Optional<Pace> pace(SectionReader s) {
+    Optional<String> name = s.text("pace");
+    if (name.isEmpty()) {
+      return Optional.of(Pace.NORMAL);
+    }
+    for (Pace pace : Pace.values()) {
+      if (pace.configName().equals(name.get())) {
+        return Optional.of(pace);
+      }
+    }
+    s.problem("pace", "'" + name.get() + "' is not a pace; allowed: normal, compressed");
+    return Optional.empty();
+  }
+
+  private static Optional<SamplingMode> mode(SectionReader s) {
+    Optional<SectionReader> window = s.section("window", false);
+    if (window.isEmpty()) {
+      long backfill = s.integer("backfillSeconds").orElse(0L);
+      return Optional.ofNullable(build(s, () -> new SamplingMode.Live(backfill)));
+    }
+    if (s.has("backfillSeconds")) {
+      s.problem("backfillSeconds", "cannot be combined with window; allowed: one of the two");
+      return Optional.empty();
+    }
+    SectionReader w = window.get();
+    w.allowOnly("from", "to");
+    Optional<Long> from = instant(w, "from");
+    Optional<Long> to = instant(w, "to");
+    if (from.isEmpty() || to.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(build(s, () -> new SamplingMode.Window(from.get(), to.get())));
+  }
+
+  private static Optional<Long> instant(SectionReader s, String key) {
+    String example = "2026-03-01T08:00:00Z or milliseconds since 1970";
+    if (!s.has(key)) {
+      s.problem(key, "missing; required, e.g. " + example);
+      return Optional.empty();
+    }
+    Optional<String> text = s.text(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(text.get()));
+    } catch (NumberFormatException notMillis) {
+      try {
+        return Optional.of(Instant.parse(text.get()).toEpochMilli());
+      } catch (DateTimeParseException e) {
+        s.problem(key, "'" + text.get() + "' is not a time; allowed: " + example);
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** Runs a record constructor; its refusal becomes a problem under this section's path. */
+  private static <T> T build(SectionReader s, Supplier<T> constructor) {
+    try {
+      return constructor.get();
+    } catch (InvalidConfigException e) {
+      s.problem(e);
+      return null;
+    }
+  }
+
+  private static int clampToInt(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
+  }
+}
