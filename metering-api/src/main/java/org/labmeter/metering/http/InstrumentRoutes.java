@@ -28,7 +28,6 @@ final class InstrumentRoutes {
   private static final Logger log = LoggerFactory.getLogger(InstrumentRoutes.class);
   static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
   static final Duration MAX_WINDOW = Duration.ofDays(800);
-  static final Duration LIVE_WINDOW = Duration.ofMinutes(15);
 
   private final ObjectMapper json = new ObjectMapper();
   private final Vertx vertx;
@@ -97,9 +96,7 @@ final class InstrumentRoutes {
 
   private Map<String, Object> instrumentView(Instrument i, Instant now) {
     Map<String, Object> view = JsonViews.instrument(i);
-    usage
-        .usage(i.id(), now.minus(LIVE_WINDOW), now)
-        .ifPresent(u -> view.put("live", JsonViews.live(u, now)));
+    usage.live(i.id(), now).ifPresent(s -> view.put("live", JsonViews.live(s, now)));
     return view;
   }
 

@@ -8,10 +8,10 @@ import java.util.Map;
 import org.labmeter.metering.derive.EvidenceGap;
 import org.labmeter.metering.derive.RunSession;
 import org.labmeter.metering.derive.RunState;
-import org.labmeter.metering.derive.StateSegment;
 import org.labmeter.metering.derive.Usage;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.usage.InstrumentUsage;
+import org.labmeter.metering.usage.LiveState;
 
 /**
  * JSON shapes of the API. Durations are given twice: exact milliseconds (what sums) and hours
@@ -39,15 +39,13 @@ final class JsonViews {
     return out;
   }
 
-  /** The state now: the last segment of a short recent window, and the newest sample's power. */
-  static Map<String, Object> live(InstrumentUsage u, Instant now) {
+  static Map<String, Object> live(LiveState s, Instant now) {
     Map<String, Object> out = new LinkedHashMap<>();
-    List<StateSegment> timeline = u.usage().timeline();
-    StateSegment last = timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
-    out.put("state", last == null ? RunState.UNKNOWN.name() : last.state().name());
-    out.put("since", last == null ? null : iso(last.startMillis()));
-    out.put("lastSampleAt", u.lastSampleMillis() < 0 ? null : iso(u.lastSampleMillis()));
-    out.put("powerW", Double.isNaN(u.lastPowerW()) ? null : u.lastPowerW());
+    out.put("state", s.state().name());
+    out.put("since", s.sinceMillis() < 0 ? null : iso(s.sinceMillis()));
+    out.put("lastSampleAt", s.lastSampleMillis() < 0 ? null : iso(s.lastSampleMillis()));
+    out.put("powerW", Double.isNaN(s.powerW()) ? null : s.powerW());
+    out.put("fresh", s.fresh());
     out.put("at", now.toString());
     return out;
   }

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
+import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.StateDeriver;
+import org.labmeter.metering.derive.StateSegment;
 import org.labmeter.metering.derive.Usage;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.ProfileVersion;
@@ -21,12 +23,42 @@ public final class UsageService {
   /** How far around a window samples are read, so dwell times and gaps at its edges are seen. */
   static final Duration CONTEXT_MARGIN = Duration.ofHours(1);
 
+  /** How far back the live state looks for the current state's start. */
+  public static final Duration LIVE_LOOKBACK = Duration.ofMinutes(15);
+
+  /** A newest sample older than this no longer speaks for "now". */
+  public static final Duration STALE_AFTER = Duration.ofMinutes(2);
+
   private final Registry registry;
   private final SampleReader reader;
 
   public UsageService(Registry registry, SampleReader reader) {
     this.registry = registry;
     this.reader = reader;
+  }
+
+  /**
+   * The state now. Telemetry arrives in batches, so the newest sample is usually a few seconds old;
+   * the state is read at that sample while it is younger than {@link #STALE_AFTER}, and is UNKNOWN
+   * after that (an agent that went quiet is not "off").
+   */
+  public Optional<LiveState> live(String instrumentId, Instant now) {
+    Instant from = now.minus(LIVE_LOOKBACK);
+    Optional<InstrumentUsage> recent = usage(instrumentId, from, now);
+    if (recent.isEmpty()) {
+      return Optional.empty();
+    }
+    InstrumentUsage u = recent.get();
+    long last = u.lastSampleMillis();
+    boolean fresh = last >= 0 && now.toEpochMilli() - last <= STALE_AFTER.toMillis();
+    if (!fresh) {
+      return Optional.of(new LiveState(RunState.UNKNOWN, -1, last, u.lastPowerW(), false));
+    }
+    long at = Math.max(last + 1, from.toEpochMilli() + 1);
+    Usage upToLast = usage(instrumentId, from, Instant.ofEpochMilli(at)).orElseThrow().usage();
+    StateSegment segment = upToLast.timeline().get(upToLast.timeline().size() - 1);
+    return Optional.of(
+        new LiveState(segment.state(), segment.startMillis(), last, u.lastPowerW(), true));
   }
 
   /** The instrument's usage over [from, to), or empty when the instrument is not registered. */
