@@ -1,0 +1,222 @@
+package org.labmeter.collector;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.labmeter.collector.auth.AgentDirectory;
+import org.labmeter.collector.auth.Authenticator;
+import org.labmeter.collector.config.CollectorConfig;
+import org.labmeter.collector.config.StoreKind;
+import org.labmeter.collector.ingest.ShardedExecutor;
+import org.labmeter.collector.ingest.VerifyingPublishSink;
+import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.mqtt.ConnectionServices;
+import org.labmeter.collector.mqtt.MqttChannelInitializer;
+import org.labmeter.collector.mqtt.MqttServer;
+import org.labmeter.collector.mqtt.SessionRegistry;
+import org.labmeter.collector.store.SampleWriter;
+import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.collector.verify.BatchVerifier;
+import org.labmeter.collector.verify.ChainHeads;
+import org.labmeter.collector.verify.Quarantine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector daemon: an MQTT 3.1.1 listener that authenticates agents, checks their topics,
+ * verifies each signed batch and writes it to the time-series store before acknowledging it.
+ * Threading is described in docs/collector-threading.md.
+ */
+public final class Collector implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final CollectorConfig config;
+  private final AgentDirectory directory;
+  private final CollectorMetrics metrics;
+  private final Quarantine quarantine;
+  private final BatchVerifier verifier;
+  private final SessionRegistry sessions = new SessionRegistry();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Object lifecycle = new Object();
+
+  private volatile SampleWriter writer;
+  private volatile ShardedExecutor workers;
+  private volatile ThreadPoolExecutor authExecutor;
+  private volatile MqttServer server;
+  private volatile int boundPort = -1;
+
+  /**
+   * @param directory where agents are looked up (blocking allowed)
+   * @param chainHeads where hash-chain heads are kept (blocking allowed)
+   * @param registry receives the {@code collector.*} meters
+   */
+  public Collector(
+      CollectorConfig config,
+      AgentDirectory directory,
+      ChainHeads chainHeads,
+      MeterRegistry registry) {
+    this.config = config;
+    this.directory = directory;
+    this.metrics = new CollectorMetrics(registry);
+    this.quarantine = new Quarantine(config.quarantineSize());
+    this.verifier =
+        new BatchVerifier(chainHeads, config.futureSkew(), config.lateAfter(), Clock.systemUTC());
+  }
+
+  /**
+   * Creates the store schema (QuestDB), starts the workers and binds the listener. Completes once
+   * connections are accepted; fails, with everything started so far stopped again, when the store
+   * or the port is unavailable.
+   */
+  public CompletableFuture<Void> start() {
+    if (!started.compareAndSet(false, true)) {
+      return CompletableFuture.failedFuture(new IllegalStateException("already started"));
+    }
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    // A thread of its own: the schema DDL blocks, and the future must not complete on an event
+    // loop, where a caller's stop() would wait for the loop it runs on.
+    Thread starter =
+        new Thread(
+            () -> {
+              synchronized (lifecycle) {
+                try {
+                  if (stopped.get()) {
+                    throw new IllegalStateException("stopped before it started");
+                  }
+                  prepareStore();
+                  bind().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                  result.complete(null);
+                } catch (Exception | Error e) {
+                  Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                  LOG.error("Collector failed to start: {}", cause.toString());
+                  stop();
+                  result.completeExceptionally(cause);
+                }
+              }
+            },
+            "collector-start");
+    starter.start();
+    return result;
+  }
+
+  private void prepareStore() {
+    if (config.storeKind() == StoreKind.QUESTDB) {
+      try {
+        StoreSchema.ensureQuestDb(config.storeUrl());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private CompletableFuture<Void> bind() {
+    writer = SampleWriter.create(config);
+    workers =
+        new ShardedExecutor(config.workerShards(), config.shardQueueCapacity(), "collector-worker");
+    authExecutor =
+        new ThreadPoolExecutor(
+            config.authThreads(),
+            config.authThreads(),
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(256),
+            new DefaultThreadFactory("collector-auth"),
+            new ThreadPoolExecutor.AbortPolicy());
+    VerifyingPublishSink sink =
+        new VerifyingPublishSink(verifier, writer, quarantine, metrics, Clock.systemUTC());
+    ConnectionServices services =
+        new ConnectionServices(
+            new Authenticator(directory), authExecutor, workers, sink, sessions, metrics);
+    server =
+        new MqttServer(
+            config.mqttHost(),
+            config.mqttPort(),
+            config.ioThreads(),
+            new MqttChannelInitializer(config.maxPacketBytes(), config.connectTimeout(), services));
+    return server
+        .start()
+        .thenAccept(
+            address -> {
+              boundPort = address.getPort();
+              LOG.info(
+                  "Collector listening for MQTT on {}, writing to {} at {}",
+                  describe(address),
+                  config.storeKind(),
+                  config.storeUrl());
+            });
+  }
+
+  /** The port the listener is bound to, useful when the config asked for port 0. */
+  public int mqttPort() {
+    if (boundPort < 0) {
+      throw new IllegalStateException("the collector is not listening");
+    }
+    return boundPort;
+  }
+
+  public Quarantine quarantine() {
+    return quarantine;
+  }
+
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Stops accepting, lets queued batches finish (their PUBACKs still go out), closes the
+   * connections, the store client and the event loops. Idempotent. Blocks; never call it from a
+   * Netty event loop.
+   */
+  public void stop() {
+    synchronized (lifecycle) {
+      if (stopped.compareAndSet(false, true)) {
+        release();
+      }
+    }
+  }
+
+  private void release() {
+    MqttServer s = server;
+    if (s != null) {
+      s.stopAccepting();
+    }
+    sessions.pauseReading();
+    if (workers != null) {
+      workers.shutdown(DRAIN_TIMEOUT);
+    }
+    sessions.closeAll().awaitUninterruptibly(5_000);
+    if (s != null) {
+      s.shutdown(Duration.ofSeconds(5));
+    }
+    if (authExecutor != null) {
+      authExecutor.shutdownNow();
+    }
+    if (writer != null) {
+      writer.close();
+    }
+    boundPort = -1;
+    LOG.info("Collector stopped");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static String describe(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
+  }
+}

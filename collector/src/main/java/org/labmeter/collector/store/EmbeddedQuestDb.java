@@ -1,0 +1,127 @@
+package org.labmeter.collector.store;
+
+import io.questdb.ServerMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * QuestDB running inside this JVM, so that one command runs the whole system on one machine. Only
+ * what LabMeter uses is switched on, bound to loopback: HTTP (line protocol at {@code
+ * /api/v2/write}, SQL at {@code /exec}) and PostgreSQL wire. The TCP and UDP line-protocol
+ * listeners, the health endpoint and telemetry are off; commits are fsync'd ({@code
+ * cairo.commit.mode=sync}) because a PUBACK promises durability. Starting again on the same root
+ * reuses the data. QuestDB applies WAL writes asynchronously: a row may become visible shortly
+ * after the write returned.
+ */
+public final class EmbeddedQuestDb implements AutoCloseable {
+  private final ServerMain server;
+  private final Path root;
+  private final int httpPort;
+  private final int pgPort;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedQuestDb(ServerMain server, Path root, int httpPort, int pgPort) {
+    this.server = server;
+    this.root = root;
+    this.httpPort = httpPort;
+    this.pgPort = pgPort;
+  }
+
+  /**
+   * Writes {@code conf/server.conf} and {@code conf/log.conf} under {@code root} (replacing any
+   * there) and starts the server. Blocks until it listens, a few seconds.
+   *
+   * @param httpPort HTTP port, or 0 for a free one
+   * @param pgPort PostgreSQL wire port, or 0 for a free one
+   */
+  public static EmbeddedQuestDb start(Path root, int httpPort, int pgPort) {
+    int http = httpPort == 0 ? freePort() : httpPort;
+    int pg = pgPort == 0 ? freePort() : pgPort;
+    try {
+      Path conf = root.resolve("conf");
+      Files.createDirectories(conf);
+      Files.createDirectories(root.resolve("log"));
+      Files.write(conf.resolve("server.conf"), serverConf(http, pg));
+      Files.write(conf.resolve("log.conf"), logConf(root.resolve("log").toAbsolutePath()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write QuestDB configuration under " + root, e);
+    }
+    ServerMain server = new ServerMain("-d", root.toAbsolutePath().toString());
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      server.close();
+      throw new IllegalStateException("QuestDB did not start under " + root, e);
+    }
+    return new EmbeddedQuestDb(server, root, http, pg);
+  }
+
+  /** E.g. {@code http://127.0.0.1:9000}; the store URL for the collector. */
+  public String httpUrl() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  /** PostgreSQL wire URL; user {@code admin}, password {@code quest}. */
+  public String pgJdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + pgPort + "/qdb";
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int pgPort() {
+    return pgPort;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Stops the server; data stays under the root. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      server.close();
+    }
+  }
+
+  private static List<String> serverConf(int httpPort, int pgPort) {
+    return List.of(
+        "# Written by LabMeter's EmbeddedQuestDb at every start; edits are overwritten.",
+        "http.enabled=true",
+        "http.net.bind.to=127.0.0.1:" + httpPort,
+        "line.http.enabled=true",
+        "pg.enabled=true",
+        "pg.net.bind.to=127.0.0.1:" + pgPort,
+        "line.tcp.enabled=false",
+        "line.udp.enabled=false",
+        "http.min.enabled=false",
+        "telemetry.enabled=false",
+        "metrics.enabled=false",
+        "cairo.commit.mode=sync");
+  }
+
+  private static List<String> logConf(Path logDir) {
+    return List.of(
+        "writers=file",
+        "w.file.class=io.questdb.log.LogFileWriter",
+        "w.file.location=" + logDir.resolve("questdb.log"),
+        "w.file.level=INFO,ERROR,CRITICAL,ADVISORY");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot find a free port", e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.labmeter.collector.store;
+
+import com.influxdb.client.InfluxDBClient;
+import com.influxdb.client.InfluxDBClientFactory;
+import com.influxdb.client.InfluxDBClientOptions;
+import com.influxdb.client.WriteApiBlocking;
+import com.influxdb.client.domain.WritePrecision;
+import com.influxdb.client.write.WriteParameters;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.labmeter.collector.config.CollectorConfig;
+import org.labmeter.wire.SignedBatch;
+
+/**
+ * Writes accepted batches through the InfluxDB v2 write API, which InfluxDB 2.x/3.x and QuestDB
+ * ({@code /api/v2/write}) all accept. Uses the blocking API on purpose: the async one buffers,
+ * drops and retries on its own, while the collector must know that a batch landed before it sends
+ * PUBACK. Samples and the batch record go in one request. Blocking: call it from a worker thread.
+ */
+public final class SampleWriter implements AutoCloseable {
+  private final InfluxDBClient client;
+  private final WriteApiBlocking writeApi;
+  private final WriteParameters parameters;
+
+  /**
+   * @param token API token, or {@code null} (QuestDB needs none)
+   * @param org organisation, passed along even where the store ignores it
+   * @param bucket bucket, passed along even where the store ignores it
+   */
+  public SampleWriter(String url, String token, String org, String bucket, Duration timeout) {
+    InfluxDBClientOptions.Builder options =
+        InfluxDBClientOptions.builder()
+            .url(url)
+            .org(org)
+            .bucket(bucket)
+            .precision(WritePrecision.MS)
+            .okHttpClient(
+                new OkHttpClient.Builder()
+                    .connectTimeout(Math.min(timeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
+                    .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .writeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .retryOnConnectionFailure(false));
+    if (token != null) {
+      options.authenticateToken(token.toCharArray());
+    }
+    this.client = InfluxDBClientFactory.create(options.build());
+    this.writeApi = client.getWriteApiBlocking();
+    this.parameters = new WriteParameters(bucket, org, WritePrecision.MS);
+  }
+
+  public static SampleWriter create(CollectorConfig config) {
+    return new SampleWriter(
+        config.storeUrl(),
+        config.storeToken(),
+        config.storeOrg(),
+        config.storeBucket(),
+        config.storeTimeout());
+  }
+
+  /**
+   * Writes the batch's samples to {@code lm_samples} and its record (with the envelope as evidence)
+   * to {@code lm_batches}, in one request.
+   *
+   * @param chainOk whether the batch links to its chain head
+   * @param receivedAtMillis when the collector received it
+   */
+  public void write(SignedBatch batch, boolean chainOk, long receivedAtMillis)
+      throws StoreWriteException {
+    try {
+      writeApi.writePoints(BatchPoints.of(batch, chainOk, receivedAtMillis), parameters);
+    } catch (RuntimeException e) {
+      throw new StoreWriteException("store write failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,162 @@
+package org.labmeter.collector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.labmeter.wire.BatchCodec;
+
+class CollectorConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsAreUsableAndCoverTheLargestEnvelope() {
+    CollectorConfig config = CollectorConfig.create(b -> {});
+
+    assertThat(config.mqttHost()).isEqualTo("127.0.0.1");
+    assertThat(config.mqttPort()).isEqualTo(1883);
+    // 260,258-byte envelope + 1,024 bytes of headroom
+    assertThat(BatchCodec.MAX_ENVELOPE_SIZE).isEqualTo(260_258);
+    assertThat(config.maxPacketBytes()).isEqualTo(261_282);
+    assertThat(CollectorConfig.MIN_PACKET_BYTES).isEqualTo(260_258 + 2 + 151 + 2);
+    assertThat(config.futureSkew()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.storeKind()).isEqualTo(StoreKind.QUESTDB);
+    assertThat(config.storeToken()).isNull();
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheField() {
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.mqttPort(70_000)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("mqttPort: must be 0..65535, got 70000");
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.maxPacketBytes(8092)))
+        .hasMessageStartingWith("maxPacketBytes: must be 260413..268435455");
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.workerShards(0)))
+        .hasMessageStartingWith("workerShards:");
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.futureSkew(Duration.ofSeconds(-1))))
+        .hasMessageStartingWith("futureSkew:");
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.storeUrl("ftp://x")))
+        .hasMessageStartingWith("storeUrl: must be an http:// or https:// URL");
+    assertThatThrownBy(() -> CollectorConfig.create(b -> b.storeKind(null)))
+        .hasMessage("storeKind: must be one of QUESTDB, INFLUXDB");
+  }
+
+  @Test
+  void theTokenStaysOutOfToString() {
+    CollectorConfig config = CollectorConfig.create(b -> b.storeToken("very-secret"));
+
+    assertThat(config.toString()).doesNotContain("very-secret").contains("token=***");
+  }
+
+  @Test
+  void loadsEverySectionFromYaml() throws IOException {
+    Path file =
+        write(
+            """
+            mqtt:
+              host: 0.0.0.0
+              port: 0
+              maxPacketBytes: 300000
+              connectTimeout: 5s
+              ioThreads: 3
+            workers:
+              shards: 4
+              queueCapacity: 64
+              authThreads: 1
+            verify:
+              futureSkew: 2m
+              lateAfter: PT6H
+              quarantineSize: 10
+            store:
+              kind: influxdb
+              url: http://influx.example:8086/
+              token: abc
+              org: lab
+              bucket: telemetry
+              timeout: 1500ms
+            """);
+
+    CollectorConfig config = CollectorConfig.load(file);
+
+    assertThat(config)
+        .isEqualTo(
+            new CollectorConfig(
+                "0.0.0.0",
+                0,
+                300_000,
+                Duration.ofSeconds(5),
+                3,
+                4,
+                64,
+                1,
+                Duration.ofMinutes(2),
+                Duration.ofHours(6),
+                10,
+                StoreKind.INFLUXDB,
+                "http://influx.example:8086",
+                "abc",
+                "lab",
+                "telemetry",
+                Duration.ofMillis(1500)));
+  }
+
+  @Test
+  void theExampleInTheReadmeLoads() throws IOException {
+    Path file =
+        write(
+            """
+            mqtt:    { host: 0.0.0.0, port: 1883, maxPacketBytes: 261282, connectTimeout: 10s, ioThreads: 2 }
+            workers: { shards: 4, queueCapacity: 256, authThreads: 2 }
+            verify:  { futureSkew: 5m, lateAfter: 1h, quarantineSize: 100 }
+            store:   { kind: QUESTDB, url: "http://127.0.0.1:9000", token: null, org: labmeter, bucket: labmeter, timeout: 30s }
+            """);
+
+    CollectorConfig config = CollectorConfig.load(file);
+
+    assertThat(config)
+        .isEqualTo(CollectorConfig.create(b -> b.mqttHost("0.0.0.0").ioThreads(2).workerShards(4)));
+  }
+
+  @Test
+  void anEmptyFileMeansAllDefaults() throws IOException {
+    assertThat(CollectorConfig.load(write(""))).isEqualTo(CollectorConfig.create(b -> {}));
+  }
+
+  @Test
+  void fileErrorsNameTheFileTheKeyAndTheAllowedValues() throws IOException {
+    Path kind = write("store:\n  kind: mongodb\n");
+    Path port = write("mqtt:\n  port: 99999\n");
+    Path unknownKey = write("mqtt:\n  hots: x\n");
+    Path unknownSection = write("database:\n  url: x\n");
+    Path duration = write("verify:\n  futureSkew: soon\n");
+    Path notNumber = write("workers:\n  shards: many\n");
+
+    assertThatThrownBy(() -> CollectorConfig.load(kind))
+        .hasMessage(kind + ": store.kind: 'mongodb' is not one of QUESTDB, INFLUXDB");
+    assertThatThrownBy(() -> CollectorConfig.load(port))
+        .hasMessage(port + ": mqtt.port: must be 0..65535, got 99999");
+    assertThatThrownBy(() -> CollectorConfig.load(unknownKey))
+        .hasMessage(
+            unknownKey
+                + ": unknown key 'mqtt.hots', allowed in mqtt: host, port, maxPacketBytes,"
+                + " connectTimeout, ioThreads");
+    assertThatThrownBy(() -> CollectorConfig.load(unknownSection))
+        .hasMessage(
+            unknownSection + ": unknown section 'database', allowed: mqtt, workers, verify, store");
+    assertThatThrownBy(() -> CollectorConfig.load(duration))
+        .hasMessageStartingWith(duration + ": verify.futureSkew: 'soon' is not a duration");
+    assertThatThrownBy(() -> CollectorConfig.load(notNumber))
+        .hasMessage(notNumber + ": workers.shards: must be a whole number, got '\"many\"'");
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = Files.createTempFile(dir, "collector", ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+}
