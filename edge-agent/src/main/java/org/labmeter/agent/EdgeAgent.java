@@ -107,8 +107,9 @@ public final class EdgeAgent implements AutoCloseable {
           try {
             startOnExecutor();
             started.complete(null);
-          } catch (Exception e) {
-            log.error("agent {}: cannot start: {}", agentId, e.getMessage());
+          } catch (Exception | Error e) {
+            // Errors too (a class missing from the class path): the caller must not wait forever.
+            log.error("agent {}: cannot start: {}", agentId, e.toString());
             releaseLock();
             executor.shutdown();
             started.completeExceptionally(e);

@@ -58,14 +58,14 @@ final class DemoCommand implements Runnable {
 
   @Option(
       names = "--backfill-hours",
-      defaultValue = "3",
+      defaultValue = "1",
       description =
           "history each simulated instrument sends on the first start (default: ${DEFAULT-VALUE})")
   int backfillHours;
 
   @Option(
       names = "--pace",
-      defaultValue = "NORMAL",
+      defaultValue = "COMPRESSED",
       description =
           "how fast simulated instruments change state: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   Pace pace;
@@ -108,7 +108,7 @@ final class DemoCommand implements Runnable {
         displayHost(host),
         system.mqttPort(),
         system.storeHttpUrl());
-    new FirstNumbers(system.usageService(), system.fleet(), System.out)
+    new FirstNumbers(system.usageService(), system.fleet(), system::caughtUp, System.out)
         .printWhenReady(Duration.ofSeconds(90), started);
     try {
       stopped.await();

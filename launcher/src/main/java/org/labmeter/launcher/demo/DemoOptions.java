@@ -46,8 +46,8 @@ public record DemoOptions(
         mqttPort,
         storeHttpPort,
         storePgPort,
-        Duration.ofHours(3),
-        Pace.NORMAL,
+        Duration.ofHours(1),
+        Pace.COMPRESSED,
         DemoFleet.INSTRUMENTS,
         null,
         BatchingConfig.DEFAULT);

@@ -84,7 +84,9 @@ public final class DemoSystem implements AutoCloseable {
       throw new UncheckedIOException("cannot create the data folder " + data, e);
     }
     firstStart = !Files.exists(data.resolve("registry.mv.db"));
-    relational = RelationalStore.open("jdbc:h2:file:" + data.resolve("registry"), "sa", "");
+    relational =
+        RelationalStore.open(
+            "jdbc:h2:file:" + data.resolve("registry") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
     registry = new Registry(relational.dataSource());
     questDb =
         EmbeddedQuestDb.start(
@@ -207,6 +209,11 @@ public final class DemoSystem implements AutoCloseable {
 
   public UsageService usageService() {
     return new UsageService(registry, reader);
+  }
+
+  /** Whether every agent has sent its history and keeps up with live sampling. */
+  public boolean caughtUp() {
+    return agents.stream().allMatch(a -> a.outboxPending() <= 2);
   }
 
   public List<EdgeAgent> agents() {

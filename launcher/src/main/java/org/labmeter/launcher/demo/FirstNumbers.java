@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.Usage;
 import org.labmeter.metering.usage.InstrumentUsage;
@@ -17,19 +18,27 @@ public final class FirstNumbers {
   private final List<DemoInstrument> fleet;
   private final PrintStream out;
 
-  public FirstNumbers(UsageService usage, List<DemoInstrument> fleet, PrintStream out) {
+  private final BooleanSupplier caughtUp;
+
+  /**
+   * @param caughtUp whether the agents have delivered their history, so the numbers are complete
+   */
+  public FirstNumbers(
+      UsageService usage, List<DemoInstrument> fleet, BooleanSupplier caughtUp, PrintStream out) {
     this.usage = usage;
     this.fleet = fleet;
+    this.caughtUp = caughtUp;
     this.out = out;
   }
 
-  /** Returns whether every instrument had samples before {@code timeout}. */
+  /** Returns whether every instrument had its history in before {@code timeout}. */
   public boolean printWhenReady(Duration timeout, long startedNanos) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<InstrumentUsage> rows = List.of();
     while (System.nanoTime() < deadline) {
+      boolean complete = caughtUp.getAsBoolean();
       rows = snapshot();
-      if (rows.stream().allMatch(r -> r.samplesRead() > 0)) {
+      if (complete && rows.stream().allMatch(r -> r.samplesRead() > 0)) {
         print(rows, startedNanos);
         return true;
       }
