@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "LabMeter 0.1.0",
     description = "Verified machine-hours of shared research instruments.",
-    subcommands = {DemoCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      AgentCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class LabMeterCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
