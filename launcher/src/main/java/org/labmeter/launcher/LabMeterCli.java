@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       AgentCommand.class,
       BenchCommand.class,
+      VerifyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LabMeterCli implements Runnable {

@@ -43,6 +43,7 @@ public final class MeteringApi {
     Router router = Router.router(vertx);
     new InstrumentRoutes(vertx, registry, reader, new UsageService(registry, reader), metrics)
         .mount(router);
+    new EvidenceRoutes(vertx, registry, reader).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.labmeter.metering.derive.DerivationProfile;
+import org.labmeter.wire.AgentPublicKey;
 
 /**
  * Reads and writes the registry tables. Every write runs in one transaction; all methods block on
@@ -164,6 +165,16 @@ public final class Registry {
   public boolean agentExists(String agentId) {
     return !query("SELECT id FROM agent WHERE id = ?", ps -> ps.setString(1, agentId), rs -> 1)
         .isEmpty();
+  }
+
+  /** The enrolled public key of an agent, whatever its status, or empty when unknown. */
+  public Optional<AgentPublicKey> agentKey(String agentId) {
+    return query(
+            "SELECT public_key FROM agent WHERE id = ?",
+            ps -> ps.setString(1, agentId),
+            rs -> AgentPublicKey.ofBase64(rs.getString(1)))
+        .stream()
+        .findFirst();
   }
 
   private static ProfileVersion profileVersion(ResultSet rs) throws SQLException {

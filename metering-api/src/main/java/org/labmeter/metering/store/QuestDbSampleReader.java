@@ -67,6 +67,11 @@ public final class QuestDbSampleReader implements SampleReader {
     return series.build();
   }
 
+  /** A reader of the stored envelopes ({@code lm_batches}) sharing this reader's pool. */
+  public QuestDbBatchReader batchReader() {
+    return new QuestDbBatchReader(dataSource);
+  }
+
   @Override
   public boolean ping() {
     try (Connection c = dataSource.getConnection();

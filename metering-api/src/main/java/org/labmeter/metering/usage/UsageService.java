@@ -61,6 +61,17 @@ public final class UsageService {
         new LiveState(segment.state(), segment.startMillis(), last, u.lastPowerW(), true));
   }
 
+  /**
+   * How far on each side of a window samples are read: an hour, or the profile's dwell and gap
+   * distances when longer. The evidence exporter reads the same range, so a bundle holds every
+   * sample this derivation saw.
+   */
+  public static long contextMarginMillis(DerivationProfile p) {
+    long gap = p.maxSampleGap().toMillis();
+    long dwell = Math.max(gap, Math.max(p.minOn().toMillis(), p.minOff().toMillis()));
+    return Math.max(CONTEXT_MARGIN.toMillis(), dwell + gap);
+  }
+
   /** The instrument's usage over [from, to), or empty when the instrument is not registered. */
   public Optional<InstrumentUsage> usage(String instrumentId, Instant from, Instant to) {
     Optional<Instrument> instrument = registry.instrument(instrumentId);
@@ -75,13 +86,7 @@ public final class UsageService {
                     new IllegalStateException(
                         "instrument " + instrumentId + " has no derivation profile"));
     DerivationProfile p = profile.profile();
-    long margin =
-        Math.max(
-            CONTEXT_MARGIN.toMillis(),
-            Math.max(
-                    p.maxSampleGap().toMillis(),
-                    Math.max(p.minOn().toMillis(), p.minOff().toMillis()))
-                + p.maxSampleGap().toMillis());
+    long margin = contextMarginMillis(p);
     long fromMillis = from.toEpochMilli();
     long toMillis = to.toEpochMilli();
     ObservationSeries series = reader.read(instrumentId, fromMillis - margin, toMillis + margin);
