@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.labmeter.agent.config.AgentConfig;
 import org.labmeter.agent.config.InstrumentConfig;
+import org.labmeter.agent.config.ModbusSource;
 import org.labmeter.agent.config.SimulatedSource;
 import org.labmeter.agent.datadir.DataDir;
 import org.labmeter.agent.datadir.DataDirLock;
@@ -22,6 +23,7 @@ import org.labmeter.agent.datadir.DurableFile;
 import org.labmeter.agent.datadir.EpochCounter;
 import org.labmeter.agent.keys.AgentKeyFile;
 import org.labmeter.agent.metrics.AgentMetrics;
+import org.labmeter.agent.modbus.ModbusBuses;
 import org.labmeter.agent.outbox.ChainState;
 import org.labmeter.agent.outbox.Outbox;
 import org.labmeter.agent.pipeline.BatchChain;
@@ -56,6 +58,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final DataDir dataDir;
   private final Clock clock;
   private final AgentMetrics metrics;
+  private final ModbusBuses modbus;
   private final List<InstrumentPipeline> pipelines = new CopyOnWriteArrayList<>();
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private ScheduledExecutorService executor;
@@ -82,6 +85,7 @@ public final class EdgeAgent implements AutoCloseable {
     this.dataDir = new DataDir(config.agent().dataDir());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new AgentMetrics(Objects.requireNonNull(registry, "registry"), agentId);
+    this.modbus = new ModbusBuses(agentId, registry, clock);
   }
 
   /**
@@ -110,6 +114,7 @@ public final class EdgeAgent implements AutoCloseable {
           } catch (Exception | Error e) {
             // Errors too (a class missing from the class path): the caller must not wait forever.
             log.error("agent {}: cannot start: {}", agentId, e.toString());
+            modbus.stop();
             releaseLock();
             executor.shutdown();
             started.completeExceptionally(e);
@@ -143,6 +148,7 @@ public final class EdgeAgent implements AutoCloseable {
         pipelines.size(),
         box.pendingCount(),
         dataDir.root());
+    modbus.start();
     publisher.start(drain);
     for (InstrumentPipeline pipeline : pipelines) {
       tasks.add(executor.schedule(() -> tick(pipeline), 0, TimeUnit.MILLISECONDS));
@@ -163,6 +169,8 @@ public final class EdgeAgent implements AutoCloseable {
       InstrumentSimulator simulator =
           new InstrumentSimulator(simulated.kind(), simulated.seed(), simulated.pace());
       source = simulator::sampleAt;
+    } else if (instrument.source() instanceof ModbusSource modbusSource) {
+      source = modbus.add(instrument.id(), modbusSource);
     } else {
       throw new IllegalArgumentException(
           "instrument " + instrument.id() + ": unsupported source " + instrument.source().type());
@@ -239,6 +247,7 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void stopOnExecutor() {
     stopping = true;
+    modbus.stop();
     tasks.forEach(t -> t.cancel(false));
     pipelines.forEach(InstrumentPipeline::flush);
     publisher

@@ -75,6 +75,7 @@ public record RegisterDecoder(
           case UINT16 -> bits;
           case INT32 -> (int) bits;
           case UINT32 -> bits & 0xFFFF_FFFFL;
+          case INT64 -> (double) bits;
           case FLOAT32 -> Float.intBitsToFloat((int) bits);
           case FLOAT64 -> Double.longBitsToDouble(bits);
         };

@@ -10,6 +10,8 @@ public enum RegisterType {
   UINT16(1),
   INT32(2),
   UINT32(2),
+  /** Signed 64-bit integer in four words (e.g. Schneider iEM3000 energy counters in Wh). */
+  INT64(4),
   /** IEEE-754 single precision in two words. */
   FLOAT32(2),
   /** IEEE-754 double precision in four words. */

@@ -4,6 +4,12 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.labmeter.agent.AgentMain;
 import org.labmeter.agent.EdgeAgent;
+import org.labmeter.agent.config.AgentConfig;
+import org.labmeter.agent.config.AgentConfigLoader;
+import org.labmeter.agent.config.InstrumentConfig;
+import org.labmeter.agent.config.ModbusSource;
+import org.labmeter.agent.modbus.ModbusProbe;
+import org.labmeter.agent.modbus.PollOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,6 +56,49 @@ final class AgentCommand implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  @Command(
+      name = "probe",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Polls one configured Modbus device once and prints every decoded value with its raw",
+        "registers, for commissioning. Publishes nothing."
+      })
+  static final class Probe implements java.util.concurrent.Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        required = true,
+        description = "the agent's YAML file")
+    Path config;
+
+    @picocli.CommandLine.Parameters(index = "0", description = "the instrument id in that file")
+    String instrument;
+
+    @Override
+    public Integer call() {
+      AgentConfig loaded = AgentConfigLoader.load(config);
+      InstrumentConfig found =
+          loaded.instruments().stream()
+              .filter(i -> i.id().equals(instrument))
+              .findFirst()
+              .orElse(null);
+      if (found == null) {
+        System.err.printf(
+            "%s: no instrument '%s'; configured: %s%n",
+            config, instrument, loaded.instruments().stream().map(InstrumentConfig::id).toList());
+        return 2;
+      }
+      if (!(found.source() instanceof ModbusSource modbus)) {
+        System.err.printf(
+            "%s: instrument '%s' has a %s source; probe reads Modbus devices%n",
+            config, instrument, found.source().type());
+        return 2;
+      }
+      ModbusProbe.Result result = ModbusProbe.probe(modbus);
+      result.lines().forEach(System.out::println);
+      return result.outcome() instanceof PollOutcome.Read ? 0 : 1;
     }
   }
 

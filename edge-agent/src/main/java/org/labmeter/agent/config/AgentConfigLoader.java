@@ -24,7 +24,8 @@ import org.labmeter.agent.simulate.SimulatorKind;
  * directory.
  *
  * <p>Every problem is reported with the file, the field path and the allowed values, e.g. {@code
- * agent.yaml: instruments[1].source.type: 'modbus' is not supported here; allowed: simulated}.
+ * agent.yaml: instruments[1].source.type: 'scpi' is not supported here; allowed: simulated,
+ * modbus}.
  */
 public final class AgentConfigLoader {
   private static final YAMLMapper YAML =
@@ -64,7 +65,7 @@ public final class AgentConfigLoader {
     List<InstrumentConfig> instruments = new ArrayList<>();
     boolean instrumentsComplete = true;
     for (SectionReader item : top.list("instruments")) {
-      InstrumentConfig instrument = instrument(item);
+      InstrumentConfig instrument = instrument(item, baseDir);
       if (instrument == null) {
         instrumentsComplete = false;
       } else {
@@ -150,24 +151,33 @@ public final class AgentConfigLoader {
     return build(s, () -> new OutboxConfig(maxBytes));
   }
 
-  private static InstrumentConfig instrument(SectionReader s) {
+  private static InstrumentConfig instrument(SectionReader s, Path baseDir) {
     s.allowOnly("id", "source");
     Optional<String> id = s.requiredText("id", "ms-qtof-01");
-    SourceConfig source = s.section("source", true).map(AgentConfigLoader::source).orElse(null);
+    SourceConfig source = s.section("source", true).map(src -> source(src, baseDir)).orElse(null);
     if (id.isEmpty() || source == null) {
       return null;
     }
     return build(s, () -> new InstrumentConfig(id.get(), source));
   }
 
-  private static SourceConfig source(SectionReader s) {
+  private static SourceConfig source(SectionReader s, Path baseDir) {
     Optional<String> type = s.requiredText("type", "simulated");
     if (type.isEmpty()) {
       return null;
     }
+    if (type.get().equals(ModbusSource.TYPE)) {
+      return ModbusSourceReader.read(s, baseDir);
+    }
     if (!type.get().equals(SimulatedSource.TYPE)) {
       s.problem(
-          "type", "'" + type.get() + "' is not supported here; allowed: " + SimulatedSource.TYPE);
+          "type",
+          "'"
+              + type.get()
+              + "' is not supported here; allowed: "
+              + SimulatedSource.TYPE
+              + ", "
+              + ModbusSource.TYPE);
       return null;
     }
     return simulated(s);

@@ -91,6 +91,19 @@ final class SectionReader {
     return Optional.empty();
   }
 
+  /** A number, whole or not; {@code Optional.empty()} when absent or wrong (wrong is recorded). */
+  Optional<Double> number(String key) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (value.isNumber() && Double.isFinite(value.asDouble())) {
+      return Optional.of(value.asDouble());
+    }
+    problem(key, "expected a number, got '" + value.asText() + "'");
+    return Optional.empty();
+  }
+
   Optional<SectionReader> section(String key, boolean required) {
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {

@@ -108,13 +108,14 @@ class AgentConfigLoaderTest {
     Path file =
         write(
             "agent.yaml",
-            GOOD.replace("      type: simulated\n      kind: nmr", "      type: modbus"));
+            GOOD.replace("      type: simulated\n      kind: nmr", "      type: scpi"));
 
     assertThatThrownBy(() -> AgentConfigLoader.load(file))
         .isInstanceOf(ConfigFileException.class)
         .hasMessage(
             file
-                + ": instruments[1].source.type: 'modbus' is not supported here; allowed: simulated");
+                + ": instruments[1].source.type: 'scpi' is not supported here; allowed: simulated,"
+                + " modbus");
   }
 
   @Test
