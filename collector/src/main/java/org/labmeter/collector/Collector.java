@@ -17,6 +17,7 @@ import org.labmeter.collector.auth.AgentDirectory;
 import org.labmeter.collector.auth.Authenticator;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.StoreKind;
+import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.collector.ingest.ShardedExecutor;
 import org.labmeter.collector.ingest.VerifyingPublishSink;
 import org.labmeter.collector.metrics.CollectorMetrics;
@@ -46,7 +47,7 @@ public final class Collector implements AutoCloseable {
   private final AgentDirectory directory;
   private final CollectorMetrics metrics;
   private final Quarantine quarantine;
-  private final BatchVerifier verifier;
+  private final ChainHeads chainHeads;
   private final SessionRegistry sessions = new SessionRegistry();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -72,8 +73,7 @@ public final class Collector implements AutoCloseable {
     this.directory = directory;
     this.metrics = new CollectorMetrics(registry);
     this.quarantine = new Quarantine(config.quarantineSize());
-    this.verifier =
-        new BatchVerifier(chainHeads, config.futureSkew(), config.lateAfter(), Clock.systemUTC());
+    this.chainHeads = chainHeads;
   }
 
   /**
@@ -125,7 +125,11 @@ public final class Collector implements AutoCloseable {
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
     workers =
-        new ShardedExecutor(config.workerShards(), config.shardQueueCapacity(), "collector-worker");
+        new ShardedExecutor(
+            config.workerShards(),
+            config.shardQueueCapacity(),
+            "collector-worker",
+            GroupCommitLimits.DEFAULT);
     authExecutor =
         new ThreadPoolExecutor(
             config.authThreads(),
@@ -136,7 +140,15 @@ public final class Collector implements AutoCloseable {
             new DefaultThreadFactory("collector-auth"),
             new ThreadPoolExecutor.AbortPolicy());
     VerifyingPublishSink sink =
-        new VerifyingPublishSink(verifier, writer, quarantine, metrics, Clock.systemUTC());
+        new VerifyingPublishSink(
+            heads ->
+                new BatchVerifier(
+                    heads, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
+            chainHeads,
+            writer,
+            quarantine,
+            metrics,
+            Clock.systemUTC());
     ConnectionServices services =
         new ConnectionServices(
             new Authenticator(directory), authExecutor, workers, sink, sessions, metrics);

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -139,6 +141,47 @@ class CollectorIntegrationTest {
       client.disconnect();
       client.close();
     }
+  }
+
+  @Test
+  void manyBatchesInFlightAreWrittenInGroupsAllVerifiedAndAcknowledged() throws Exception {
+    int count = 300;
+    List<SignedBatch> chain = TestBatches.chain(KEY_1, "agent-1", "xrd-1", count, start, 2);
+    double requestsBefore = registry.timer("collector.write.latency").count();
+    MqttAsyncClient client =
+        new MqttAsyncClient(
+            "tcp://127.0.0.1:" + collector.mqttPort(), "paho-async-1", new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setUserName("agent-1");
+    options.setPassword("secret-1".toCharArray());
+    options.setMaxInflight(count);
+    options.setAutomaticReconnect(false);
+    client.connect(options).waitForCompletion(20_000);
+    List<IMqttDeliveryToken> tokens = new ArrayList<>();
+    try {
+      for (SignedBatch batch : chain) {
+        tokens.add(
+            client.publish("labmeter/v1/agent-1/xrd-1/telemetry", batch.envelope(), 1, false));
+      }
+      for (IMqttDeliveryToken token : tokens) {
+        token.waitForCompletion(30_000); // PUBACKed
+      }
+    } finally {
+      client.disconnect().waitForCompletion(10_000);
+      client.close();
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> samples("xrd-1") == 2L * count);
+    assertThat(batches("xrd-1")).isEqualTo(count);
+    assertThat(
+            count(
+                db.httpUrl(),
+                "select count() from lm_batches where instrument = 'xrd-1' and chain_ok"))
+        .as("every batch linked to the one before it, also inside a group")
+        .isEqualTo(count);
+    assertThat(registry.timer("collector.write.latency").count() - requestsBefore)
+        .as("store requests for %d batches published back to back", count)
+        .isLessThan(count);
   }
 
   @Test

@@ -2,8 +2,11 @@ package org.labmeter.collector.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,23 +21,37 @@ import org.slf4j.LoggerFactory;
  * reading (TCP then pushes back on the agent) and wakes it once the queue is down to half. A margin
  * above the mark absorbs packets already decoded from the socket; beyond it a submission is refused
  * and the caller closes that connection.
+ *
+ * <p>A worker that becomes free and finds several {@link GroupableTask}s of the same key at the
+ * head of its queue takes them as one group, up to its {@link GroupCommitLimits}, and runs them
+ * with {@link GroupableTask#runGroup}: this is how one store request carries many publishes. A
+ * plain task, or one of another key, ends the group; order is kept either way.
  */
 public final class ShardedExecutor implements ShardDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedExecutor.class);
   private static final Runnable STOP = () -> {};
 
   private final Shard[] shards;
+  private final GroupCommitLimits limits;
   private volatile boolean stopping;
+
+  /** With {@link GroupCommitLimits#DEFAULT}. */
+  public ShardedExecutor(int shardCount, int highWatermark, String threadNamePrefix) {
+    this(shardCount, highWatermark, threadNamePrefix, GroupCommitLimits.DEFAULT);
+  }
 
   /**
    * @param shardCount number of worker threads
    * @param highWatermark queued tasks per worker at which reading pauses
    * @param threadNamePrefix threads are named prefix-0, prefix-1, ...
+   * @param limits how many queued groupable tasks one run may take
    */
-  public ShardedExecutor(int shardCount, int highWatermark, String threadNamePrefix) {
+  public ShardedExecutor(
+      int shardCount, int highWatermark, String threadNamePrefix, GroupCommitLimits limits) {
     if (shardCount < 1 || highWatermark < 1) {
       throw new IllegalArgumentException("shardCount and highWatermark must be >= 1");
     }
+    this.limits = Objects.requireNonNull(limits, "limits");
     shards = new Shard[shardCount];
     for (int i = 0; i < shardCount; i++) {
       shards[i] = new Shard(threadNamePrefix + "-" + i, highWatermark);
@@ -139,11 +156,59 @@ public final class ShardedExecutor implements ShardDispatcher {
           return;
         }
         try {
-          task.run();
+          if (task instanceof GroupableTask first) {
+            first.runGroup(new Group(first));
+          } else {
+            task.run();
+          }
         } catch (RuntimeException | Error e) {
           LOG.error("Task on worker {} failed", thread.getName(), e);
         }
         resumeIfDrained();
+      }
+    }
+
+    /**
+     * The first task, then the tasks of its key queued right behind it, within the limits. Only
+     * this thread takes from the queue, so what {@code peek} shows is what {@code poll} removes.
+     */
+    private final class Group implements Iterator<GroupableTask> {
+      private final Object key;
+      private GroupableTask first;
+      private boolean closed;
+      private int count;
+      private long bytes;
+
+      Group(GroupableTask first) {
+        this.first = first;
+        this.key = first.groupKey();
+      }
+
+      @Override
+      public boolean hasNext() {
+        if (first != null) {
+          return true;
+        }
+        // once the queue ran dry the group is closed: what arrives later forms the next group
+        closed =
+            closed
+                || count >= limits.maxBatches()
+                || !(queue.peek() instanceof GroupableTask next)
+                || next.groupKey() != key
+                || bytes + next.groupBytes() > limits.maxBytes();
+        return !closed;
+      }
+
+      @Override
+      public GroupableTask next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        GroupableTask task = first != null ? first : (GroupableTask) queue.poll();
+        first = null;
+        count++;
+        bytes += task.groupBytes();
+        return task;
       }
     }
 

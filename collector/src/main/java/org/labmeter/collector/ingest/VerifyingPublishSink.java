@@ -1,42 +1,68 @@
 package org.labmeter.collector.ingest;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.labmeter.collector.auth.AgentRecord;
+import org.labmeter.collector.ingest.PendingChainHeads.Chain;
 import org.labmeter.collector.metrics.CollectorMetrics;
-import org.labmeter.collector.store.SampleWriter;
+import org.labmeter.collector.store.BatchStore;
+import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
 import org.labmeter.collector.verify.BatchVerifier;
+import org.labmeter.collector.verify.ChainHead;
+import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.ChainLink;
 import org.labmeter.collector.verify.Quarantine;
 import org.labmeter.collector.verify.QuarantinedPayload;
 import org.labmeter.collector.verify.Verdict;
 import org.labmeter.wire.Batch;
+import org.labmeter.wire.BatchHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verify, then write, then move the chain head: in that order, so that the head never points past a
- * batch the store does not have, and a failed write leaves everything as if the batch never arrived
- * (the agent resends it).
+ * Verify, then write, then move the chain heads: in that order, so that a head never points past a
+ * batch the store does not have, and a failed write leaves everything as if the batches never
+ * arrived (the agents resend them).
+ *
+ * <p>A group of publishes is verified one by one in arrival order, each batch seeing the heads the
+ * earlier ones of the group would leave (noted, not yet saved), then all accepted batches go to the
+ * store in one request; only after it succeeded are the heads saved, once per chain, and the
+ * outcomes acknowledged. If it fails, every publish of the group fails.
  */
 public final class VerifyingPublishSink implements PublishSink {
   private static final Logger LOG = LoggerFactory.getLogger(VerifyingPublishSink.class);
 
+  private final PendingChainHeads heads;
   private final BatchVerifier verifier;
-  private final SampleWriter writer;
+  private final BatchStore store;
   private final Quarantine quarantine;
   private final CollectorMetrics metrics;
   private final Clock clock;
 
+  /**
+   * @param verifierOver builds the verifier over the heads it is given; the sink gives it a view
+   *     that shows the heads of the group in progress before they are saved to {@code chainHeads}
+   * @param chainHeads where heads are saved (JDBC in production)
+   */
   public VerifyingPublishSink(
-      BatchVerifier verifier,
-      SampleWriter writer,
+      Function<ChainHeads, BatchVerifier> verifierOver,
+      ChainHeads chainHeads,
+      BatchStore store,
       Quarantine quarantine,
       CollectorMetrics metrics,
       Clock clock) {
-    this.verifier = verifier;
-    this.writer = writer;
+    this.heads = new PendingChainHeads(chainHeads);
+    this.verifier = verifierOver.apply(heads);
+    this.store = store;
     this.quarantine = quarantine;
     this.metrics = metrics;
     this.clock = clock;
@@ -45,67 +71,78 @@ public final class VerifyingPublishSink implements PublishSink {
   @Override
   public IngestOutcome telemetry(
       AgentRecord agent, String instrumentId, String topic, byte[] payload, long receivedAtMillis) {
-    Verdict verdict = verifier.verify(agent.agentId(), instrumentId, agent.publicKey(), payload);
-    if (verdict instanceof Verdict.Rejected rejected) {
-      metrics.rejected(rejected.reason().tag());
-      LOG.warn(
-          "Rejected batch from agent {} on instrument {}: {} ({}); acknowledged, not stored",
-          agent.agentId(),
-          instrumentId,
-          rejected.reason().tag(),
-          rejected.detail());
-      quarantine.add(
-          new QuarantinedPayload(
-              agent.agentId(),
-              topic,
-              rejected.reason(),
-              rejected.detail(),
-              clock.instant(),
-              payload));
-      return new IngestOutcome.Rejected(rejected.reason());
-    }
-    if (verdict instanceof Verdict.Duplicate duplicate) {
-      metrics.duplicate();
-      LOG.debug(
-          "Duplicate batch seq {} from agent {} on instrument {}; acknowledged without writing",
-          duplicate.batch().batch().sequence(),
-          agent.agentId(),
-          instrumentId);
-      return new IngestOutcome.Duplicate();
-    }
-    Verdict.Accepted accepted = (Verdict.Accepted) verdict;
-    Batch batch = accepted.batch().batch();
-    long start = System.nanoTime();
+    return telemetryGroup(
+            List.of(new TelemetryPublish(agent, instrumentId, topic, payload, receivedAtMillis))
+                .iterator())
+        .get(0);
+  }
+
+  @Override
+  public List<IngestOutcome> telemetryGroup(Iterator<TelemetryPublish> publishes) {
+    List<TelemetryPublish> group = new ArrayList<>();
+    List<IngestOutcome> outcomes = new ArrayList<>();
+    List<Integer> accepted = new ArrayList<>();
+    List<Verdict.Accepted> verdicts = new ArrayList<>();
+    Set<Chain> touched = new LinkedHashSet<>();
     try {
-      writer.write(accepted.batch(), accepted.chainOk(), receivedAtMillis);
-    } catch (StoreWriteException e) {
-      metrics.writeFailed();
-      LOG.error(
-          "Store write failed for batch seq {} of agent {} on instrument {}: {}; not acknowledged",
-          batch.sequence(),
-          agent.agentId(),
-          instrumentId,
-          e.getMessage());
-      return new IngestOutcome.StoreFailed(e.getMessage());
-    } finally {
-      metrics.writeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-    }
-    try {
-      verifier.commit(accepted);
+      Map<Chain, Map<Long, BatchHash>> seenInGroup = new HashMap<>();
+      while (publishes.hasNext()) {
+        TelemetryPublish p = publishes.next();
+        int i = group.size();
+        group.add(p);
+        outcomes.add(null);
+        Verdict verdict =
+            verifier.verify(
+                p.agent().agentId(), p.instrumentId(), p.agent().publicKey(), p.payload());
+        if (verdict instanceof Verdict.Accepted a) {
+          Batch batch = a.batch().batch();
+          Chain chain = new Chain(batch.agentId(), batch.instrumentId());
+          Map<Long, BatchHash> seen = seenInGroup.computeIfAbsent(chain, c -> new HashMap<>());
+          // what the verifier's window of recent batches would hold had the group's earlier
+          // batches been committed already
+          if (a.batch().hash().equals(seen.get(batch.sequence()))) {
+            verdict = new Verdict.Duplicate(a.batch());
+          } else {
+            seen.put(batch.sequence(), a.batch().hash());
+            touched.add(chain);
+            if (a.link().advancesHead()) {
+              heads.advance(
+                  batch.agentId(),
+                  batch.instrumentId(),
+                  new ChainHead(batch.sequence(), a.batch().hash()));
+            }
+            accepted.add(i);
+            verdicts.add(a);
+            continue;
+          }
+        }
+        outcomes.set(i, notStored(p, verdict));
+      }
     } catch (RuntimeException e) {
-      LOG.error(
-          "Batch seq {} of agent {} on instrument {} is stored but its chain head was not saved",
-          batch.sequence(),
-          agent.agentId(),
-          instrumentId,
-          e);
+      heads.discard(touched);
+      drain(publishes, group);
+      LOG.error("Verifying a group of {} publishes failed; none acknowledged", group.size(), e);
+      return failAll(group.size(), e.toString());
     }
-    metrics.accepted(batch.samples().size());
-    if (accepted.late()) {
-      metrics.late();
+    if (!verdicts.isEmpty() && !write(group, accepted, verdicts)) {
+      heads.discard(touched);
+      return failAll(group.size(), "store write failed");
     }
-    logLink(agent.agentId(), instrumentId, batch, accepted.link());
-    return new IngestOutcome.Stored(batch.samples().size(), accepted.link());
+    for (Verdict.Accepted a : verdicts) {
+      verifier.commit(a); // remembers the hash; the head goes to the pending view only
+    }
+    heads.persist(touched);
+    for (int k = 0; k < verdicts.size(); k++) {
+      Verdict.Accepted a = verdicts.get(k);
+      Batch batch = a.batch().batch();
+      metrics.accepted(batch.samples().size());
+      if (a.late()) {
+        metrics.late();
+      }
+      logLink(batch.agentId(), batch.instrumentId(), batch, a.link());
+      outcomes.set(accepted.get(k), new IngestOutcome.Stored(batch.samples().size(), a.link()));
+    }
+    return outcomes;
   }
 
   @Override
@@ -113,6 +150,83 @@ public final class VerifyingPublishSink implements PublishSink {
     metrics.statusMessage();
     LOG.debug("Status message of {} bytes from agent {}", payload.length, agent.agentId());
     return new IngestOutcome.StatusNoted();
+  }
+
+  /** The outcome of a rejected or duplicate publish; both are acknowledged, neither written. */
+  private IngestOutcome notStored(TelemetryPublish p, Verdict verdict) {
+    String agentId = p.agent().agentId();
+    if (verdict instanceof Verdict.Rejected rejected) {
+      metrics.rejected(rejected.reason().tag());
+      LOG.warn(
+          "Rejected batch from agent {} on instrument {}: {} ({}); acknowledged, not stored",
+          agentId,
+          p.instrumentId(),
+          rejected.reason().tag(),
+          rejected.detail());
+      quarantine.add(
+          new QuarantinedPayload(
+              agentId,
+              p.topic(),
+              rejected.reason(),
+              rejected.detail(),
+              clock.instant(),
+              p.payload()));
+      return new IngestOutcome.Rejected(rejected.reason());
+    }
+    Verdict.Duplicate duplicate = (Verdict.Duplicate) verdict;
+    metrics.duplicate();
+    LOG.debug(
+        "Duplicate batch seq {} from agent {} on instrument {}; acknowledged without writing",
+        duplicate.batch().batch().sequence(),
+        agentId,
+        p.instrumentId());
+    return new IngestOutcome.Duplicate();
+  }
+
+  /** One store request for every accepted batch of the group; false when it failed. */
+  private boolean write(
+      List<TelemetryPublish> group, List<Integer> accepted, List<Verdict.Accepted> verdicts) {
+    List<BatchWrite> writes = new ArrayList<>(verdicts.size());
+    for (int k = 0; k < verdicts.size(); k++) {
+      Verdict.Accepted a = verdicts.get(k);
+      writes.add(
+          new BatchWrite(a.batch(), a.chainOk(), group.get(accepted.get(k)).receivedAtMillis()));
+    }
+    long start = System.nanoTime();
+    try {
+      store.write(writes);
+      return true;
+    } catch (StoreWriteException e) {
+      metrics.writeFailed();
+      Batch first = verdicts.get(0).batch().batch();
+      LOG.error(
+          "Store write failed for {} batches (the first seq {} of agent {} on instrument {}): {};"
+              + " none of the {} publishes of the group acknowledged",
+          writes.size(),
+          first.sequence(),
+          first.agentId(),
+          first.instrumentId(),
+          e.getMessage(),
+          group.size());
+      return false;
+    } finally {
+      metrics.writeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Takes the rest of the group, so that every publish taken gets its (failed) outcome. */
+  private static void drain(Iterator<TelemetryPublish> publishes, List<TelemetryPublish> group) {
+    while (publishes.hasNext()) {
+      group.add(publishes.next());
+    }
+  }
+
+  private static List<IngestOutcome> failAll(int size, String message) {
+    List<IngestOutcome> failed = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      failed.add(new IngestOutcome.StoreFailed(message));
+    }
+    return failed;
   }
 
   private void logLink(String agentId, String instrumentId, Batch batch, ChainLink link) {

@@ -342,7 +342,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    if (publish.qos() == MqttQoS.AT_LEAST_ONCE && ctx.channel().isActive()) {
+    // a connection closed by an earlier failure of its own sends nothing more
+    if (publish.qos() == MqttQoS.AT_LEAST_ONCE
+        && state == State.CONNECTED
+        && ctx.channel().isActive()) {
       ctx.writeAndFlush(MqttReplies.pubAck(publish.packetId()));
     }
   }

@@ -5,8 +5,11 @@ import com.influxdb.client.InfluxDBClientFactory;
 import com.influxdb.client.InfluxDBClientOptions;
 import com.influxdb.client.WriteApiBlocking;
 import com.influxdb.client.domain.WritePrecision;
+import com.influxdb.client.write.Point;
 import com.influxdb.client.write.WriteParameters;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.labmeter.collector.config.CollectorConfig;
@@ -16,9 +19,10 @@ import org.labmeter.wire.SignedBatch;
  * Writes accepted batches through the InfluxDB v2 write API, which InfluxDB 2.x/3.x and QuestDB
  * ({@code /api/v2/write}) all accept. Uses the blocking API on purpose: the async one buffers,
  * drops and retries on its own, while the collector must know that a batch landed before it sends
- * PUBACK. Samples and the batch record go in one request. Blocking: call it from a worker thread.
+ * PUBACK. Samples and batch records of any number of batches go in one request, which QuestDB
+ * commits (fsync'd) once. Blocking: call it from a worker thread.
  */
-public final class SampleWriter implements AutoCloseable {
+public final class SampleWriter implements BatchStore, AutoCloseable {
   private final InfluxDBClient client;
   private final WriteApiBlocking writeApi;
   private final WriteParameters parameters;
@@ -67,8 +71,24 @@ public final class SampleWriter implements AutoCloseable {
    */
   public void write(SignedBatch batch, boolean chainOk, long receivedAtMillis)
       throws StoreWriteException {
+    write(List.of(new BatchWrite(batch, chainOk, receivedAtMillis)));
+  }
+
+  /**
+   * Writes the samples and records of all {@code batches} in one request: one commit in the store
+   * instead of one per batch.
+   */
+  @Override
+  public void write(List<BatchWrite> batches) throws StoreWriteException {
+    if (batches.isEmpty()) {
+      return;
+    }
+    List<Point> points = new ArrayList<>();
+    for (BatchWrite b : batches) {
+      points.addAll(BatchPoints.of(b.batch(), b.chainOk(), b.receivedAtMillis()));
+    }
     try {
-      writeApi.writePoints(BatchPoints.of(batch, chainOk, receivedAtMillis), parameters);
+      writeApi.writePoints(points, parameters);
     } catch (RuntimeException e) {
       throw new StoreWriteException("store write failed: " + e.getMessage(), e);
     }

@@ -23,6 +23,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +33,11 @@ import org.labmeter.collector.TestBatches;
 import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.auth.Authenticator;
 import org.labmeter.collector.auth.InMemoryAgentDirectory;
+import org.labmeter.collector.ingest.GroupableTask;
 import org.labmeter.collector.ingest.IngestOutcome;
 import org.labmeter.collector.ingest.PublishSink;
 import org.labmeter.collector.ingest.ShardDispatcher;
+import org.labmeter.collector.ingest.TelemetryPublish;
 import org.labmeter.collector.metrics.CollectorMetrics;
 import org.labmeter.collector.verify.ChainLink;
 
@@ -398,6 +401,122 @@ class MqttConnectionHandlerTest {
     assertThat(registry.counter("collector.backpressure.pauses").count()).isEqualTo(1);
     resumes.get(0).run();
     assertThat(ch.config().isAutoRead()).isTrue();
+  }
+
+  /** Holds submitted work until the test runs it as one group, as a busy worker would. */
+  private final List<GroupableTask> held = new ArrayList<>();
+
+  private final ShardDispatcher holding =
+      (agentId, task, resume) -> {
+        held.add((GroupableTask) task);
+        return ShardDispatcher.Admission.ACCEPTED;
+      };
+
+  private final List<List<String>> groups = new ArrayList<>();
+  private boolean groupFails;
+
+  /** Writes each group "in one request", which fails when {@code groupFails} is set. */
+  private final PublishSink groupSink =
+      new PublishSink() {
+        @Override
+        public IngestOutcome telemetry(
+            AgentRecord agent, String instrumentId, String topic, byte[] payload, long at) {
+          throw new AssertionError("groups only");
+        }
+
+        @Override
+        public List<IngestOutcome> telemetryGroup(Iterator<TelemetryPublish> group) {
+          List<String> bodies = new ArrayList<>();
+          group.forEachRemaining(p -> bodies.add(new String(p.payload(), StandardCharsets.UTF_8)));
+          groups.add(bodies);
+          IngestOutcome outcome =
+              groupFails
+                  ? new IngestOutcome.StoreFailed("store down")
+                  : new IngestOutcome.Stored(1, ChainLink.LINKED);
+          return java.util.Collections.nCopies(bodies.size(), outcome);
+        }
+
+        @Override
+        public IngestOutcome status(AgentRecord agent, byte[] payload) {
+          return new IngestOutcome.StatusNoted();
+        }
+      };
+
+  private EmbeddedChannel groupedChannel(String clientId) {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            new MqttConnectionHandler(
+                new ConnectionServices(
+                    new Authenticator(directory),
+                    Runnable::run,
+                    holding,
+                    groupSink,
+                    new SessionRegistry(),
+                    metrics)));
+    ch.writeInbound(
+        MqttMessageBuilders.connect()
+            .clientId(clientId)
+            .protocolVersion(MqttVersion.MQTT_3_1_1)
+            .cleanSession(true)
+            .username(AGENT)
+            .password(SECRET.getBytes(StandardCharsets.UTF_8))
+            .build());
+    assertThat(connAckCode(ch)).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+    return ch;
+  }
+
+  private void runHeldAsOneGroup() {
+    List<GroupableTask> group = new ArrayList<>(held);
+    held.clear();
+    group.get(0).runGroup(group.iterator());
+  }
+
+  @Test
+  void aGroupGoesToTheSinkInOneCallAndEachConnectionGetsItsPubAcksInOrder() {
+    EmbeddedChannel first = groupedChannel("client-1");
+    EmbeddedChannel second = groupedChannel("client-2");
+    first.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 1, "a1"));
+    second.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 7, "b1"));
+    first.writeInbound(publish("labmeter/v1/agent-1/status", MqttQoS.AT_LEAST_ONCE, 2, "up"));
+    first.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 3, "a2"));
+    assertThat((Object) first.readOutbound()).as("nothing acknowledged before the write").isNull();
+
+    runHeldAsOneGroup();
+
+    assertThat(groups).containsExactly(List.of("a1", "b1", "a2"));
+    assertThat(pubAckId(first)).isEqualTo(1);
+    assertThat(pubAckId(first)).isEqualTo(2);
+    assertThat(pubAckId(first)).isEqualTo(3);
+    assertThat(pubAckId(second)).isEqualTo(7);
+    assertThat(first.isOpen()).isTrue();
+    assertThat(second.isOpen()).isTrue();
+  }
+
+  @Test
+  void aFailedGroupAcknowledgesNothingClosesEveryConnectionInItAndSkipsTheirQueuedWork() {
+    EmbeddedChannel first = groupedChannel("client-1");
+    EmbeddedChannel second = groupedChannel("client-2");
+    first.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 1, "a1"));
+    first.writeInbound(publish("labmeter/v1/agent-1/status", MqttQoS.AT_LEAST_ONCE, 2, "up"));
+    second.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 7, "b1"));
+    first.writeInbound(publish(OWN_TOPIC, MqttQoS.AT_LEAST_ONCE, 3, "a2"));
+    List<GroupableTask> failing = new ArrayList<>(held.subList(0, 3));
+    List<GroupableTask> queuedBehind = new ArrayList<>(held.subList(3, 4));
+    groupFails = true;
+
+    failing.get(0).runGroup(failing.iterator());
+    groupFails = false;
+    queuedBehind.get(0).runGroup(queuedBehind.iterator());
+    first.runPendingTasks();
+    second.runPendingTasks();
+
+    // not even the status message: nothing of a failed group is acknowledged
+    assertThat((Object) first.readOutbound()).isNull();
+    assertThat((Object) second.readOutbound()).isNull();
+    assertThat(first.isOpen()).isFalse();
+    assertThat(second.isOpen()).isFalse();
+    // a2 was queued behind the failed a1: never written past the gap, the agent resends both
+    assertThat(groups).containsExactly(List.of("a1", "b1"));
   }
 
   private EmbeddedChannel channelWithIdleTimer() {

@@ -1,0 +1,27 @@
+package org.labmeter.collector.ingest;
+
+/**
+ * How much queued work a shard worker takes into one group (one store request). A group never waits
+ * for more work: it holds what was already queued when the worker became free, so a lone publish is
+ * written at once and a busy shard writes many per commit.
+ *
+ * @param maxBatches most tasks in one group; 1 turns grouping off
+ * @param maxBytes most payload bytes in one group (a single larger payload still forms a group of
+ *     one); the line-protocol request is about eight times the envelope bytes for small batches
+ */
+public record GroupCommitLimits(int maxBatches, int maxBytes) {
+  /** 256 batches or 512 KiB of envelopes, about 4 MB of line protocol. */
+  public static final GroupCommitLimits DEFAULT = new GroupCommitLimits(256, 512 * 1024);
+
+  /** One task per group: every publish its own store request. */
+  public static final GroupCommitLimits NONE = new GroupCommitLimits(1, 1);
+
+  public GroupCommitLimits {
+    if (maxBatches < 1 || maxBatches > 100_000) {
+      throw new IllegalArgumentException("maxBatches must be 1..100000, got " + maxBatches);
+    }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
+    }
+  }
+}
