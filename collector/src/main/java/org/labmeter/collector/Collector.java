@@ -17,7 +17,6 @@ import org.labmeter.collector.auth.AgentDirectory;
 import org.labmeter.collector.auth.Authenticator;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.StoreKind;
-import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.collector.ingest.ShardedExecutor;
 import org.labmeter.collector.ingest.VerifyingPublishSink;
 import org.labmeter.collector.metrics.CollectorMetrics;
@@ -129,7 +128,7 @@ public final class Collector implements AutoCloseable {
             config.workerShards(),
             config.shardQueueCapacity(),
             "collector-worker",
-            GroupCommitLimits.DEFAULT);
+            config.groupCommit());
     authExecutor =
         new ThreadPoolExecutor(
             config.authThreads(),

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.wire.BatchCodec;
 
 /**
@@ -42,6 +43,7 @@ public record CollectorConfig(
     int workerShards,
     int shardQueueCapacity,
     int authThreads,
+    GroupCommitLimits groupCommit,
     Duration futureSkew,
     Duration lateAfter,
     int quarantineSize,
@@ -72,6 +74,7 @@ public record CollectorConfig(
     range("workerShards", workerShards, 1, 256);
     range("shardQueueCapacity", shardQueueCapacity, 1, 1_000_000);
     range("authThreads", authThreads, 1, 64);
+    require("groupCommit", groupCommit != null, "must be set");
     require("futureSkew", futureSkew != null, "must be set");
     require(
         "futureSkew",
@@ -177,6 +180,7 @@ public record CollectorConfig(
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private int workerShards = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int shardQueueCapacity = 256;
+    private GroupCommitLimits groupCommit = GroupCommitLimits.DEFAULT;
     private int authThreads = 2;
     private Duration futureSkew = Duration.ofMinutes(5);
     private Duration lateAfter = Duration.ofHours(1);
@@ -270,6 +274,16 @@ public record CollectorConfig(
       return this;
     }
 
+    GroupCommitLimits currentGroupCommit() {
+      return groupCommit;
+    }
+
+    /** How many queued batches a worker writes in one store request (1 turns grouping off). */
+    public Builder groupCommit(GroupCommitLimits value) {
+      this.groupCommit = value;
+      return this;
+    }
+
     public Builder storeTimeout(Duration value) {
       this.storeTimeout = value;
       return this;
@@ -285,6 +299,7 @@ public record CollectorConfig(
           workerShards,
           shardQueueCapacity,
           authThreads,
+          groupCommit,
           futureSkew,
           lateAfter,
           quarantineSize,

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.labmeter.collector.ingest.GroupCommitLimits;
 
 /** Reads the collector's YAML file into a {@link CollectorConfig}; the only place that does. */
 final class CollectorConfigFile {
@@ -44,6 +45,16 @@ final class CollectorConfigFile {
         new Key(
             "shardQueueCapacity",
             (b, n) -> b.shardQueueCapacity(integer("workers.queueCapacity", n))));
+    workers.put(
+        "groupMaxBatches",
+        new Key(
+            "groupCommit",
+            (b, n) -> b.groupCommit(groupLimit(b, "workers.groupMaxBatches", n, true))));
+    workers.put(
+        "groupMaxBytes",
+        new Key(
+            "groupCommit",
+            (b, n) -> b.groupCommit(groupLimit(b, "workers.groupMaxBytes", n, false))));
     workers.put(
         "authThreads",
         new Key("authThreads", (b, n) -> b.authThreads(integer("workers.authThreads", n))));
@@ -158,6 +169,17 @@ final class CollectorConfigFile {
       }
     }
     return builderField;
+  }
+
+  private static GroupCommitLimits groupLimit(
+      CollectorConfig.Builder b, String path, JsonNode node, boolean batches) {
+    int value = integer(path, node);
+    GroupCommitLimits current = b.currentGroupCommit();
+    try {
+      return batches ? current.withMaxBatches(value) : current.withMaxBytes(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(path, e.getMessage());
+    }
   }
 
   private static String text(String path, JsonNode node) {

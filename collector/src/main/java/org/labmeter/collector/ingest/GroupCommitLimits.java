@@ -24,4 +24,12 @@ public record GroupCommitLimits(int maxBatches, int maxBytes) {
       throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
     }
   }
+
+  public GroupCommitLimits withMaxBatches(int value) {
+    return new GroupCommitLimits(value, maxBytes);
+  }
+
+  public GroupCommitLimits withMaxBytes(int value) {
+    return new GroupCommitLimits(maxBatches, value);
+  }
 }

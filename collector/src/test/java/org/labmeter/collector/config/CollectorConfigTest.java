@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.wire.BatchCodec;
 
 class CollectorConfigTest {
@@ -68,6 +69,8 @@ class CollectorConfigTest {
               shards: 4
               queueCapacity: 64
               authThreads: 1
+              groupMaxBatches: 32
+              groupMaxBytes: 65536
             verify:
               futureSkew: 2m
               lateAfter: PT6H
@@ -94,6 +97,7 @@ class CollectorConfigTest {
                 4,
                 64,
                 1,
+                new GroupCommitLimits(32, 65_536),
                 Duration.ofMinutes(2),
                 Duration.ofHours(6),
                 10,
@@ -158,5 +162,19 @@ class CollectorConfigTest {
     Path file = Files.createTempFile(dir, "collector", ".yaml");
     Files.writeString(file, yaml);
     return file;
+  }
+
+  @Test
+  void aGroupCommitCapOutOfRangeNamesTheKey() throws IOException {
+    Path file =
+        write(
+            """
+            workers:
+              groupMaxBatches: 0
+            """);
+    assertThatThrownBy(() -> CollectorConfig.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("workers.groupMaxBatches")
+        .hasMessageContaining("maxBatches must be 1..100000, got 0");
   }
 }
