@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       AgentCommand.class,
+      ServeCommand.class,
+      RegistryCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class

@@ -1,17 +1,11 @@
 package org.labmeter.launcher.demo;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,18 +16,12 @@ import org.labmeter.agent.config.AgentConfig;
 import org.labmeter.agent.config.AgentSettings;
 import org.labmeter.agent.config.InstrumentConfig;
 import org.labmeter.agent.config.MqttConfig;
-import org.labmeter.collector.Collector;
 import org.labmeter.collector.auth.CredentialHash;
-import org.labmeter.collector.auth.JdbcAgentDirectory;
-import org.labmeter.collector.config.CollectorConfig;
-import org.labmeter.collector.store.EmbeddedQuestDb;
-import org.labmeter.collector.verify.JdbcChainHeads;
-import org.labmeter.metering.config.ApiConfig;
-import org.labmeter.metering.http.MeteringApi;
+import org.labmeter.launcher.server.CredentialFile;
+import org.labmeter.launcher.server.LabMeterServer;
+import org.labmeter.launcher.server.StoreLocation;
 import org.labmeter.metering.registry.AgentEnrollment;
 import org.labmeter.metering.registry.Registry;
-import org.labmeter.metering.registry.RelationalStore;
-import org.labmeter.metering.store.QuestDbSampleReader;
 import org.labmeter.metering.usage.UsageService;
 import org.labmeter.wire.AgentPublicKey;
 import org.slf4j.Logger;
@@ -49,14 +37,8 @@ public final class DemoSystem implements AutoCloseable {
 
   private final DemoOptions options;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final PrometheusMeterRegistry metrics =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<EdgeAgent> agents = new ArrayList<>();
-  private RelationalStore relational;
-  private EmbeddedQuestDb questDb;
-  private Collector collector;
-  private QuestDbSampleReader reader;
-  private MeteringApi api;
+  private LabMeterServer server;
   private Registry registry;
   private boolean firstStart;
 
@@ -84,48 +66,31 @@ public final class DemoSystem implements AutoCloseable {
       throw new UncheckedIOException("cannot create the data folder " + data, e);
     }
     firstStart = !Files.exists(data.resolve("registry.mv.db"));
-    relational =
-        RelationalStore.open(
-            "jdbc:h2:file:" + data.resolve("registry") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
-    registry = new Registry(relational.dataSource());
-    questDb =
-        EmbeddedQuestDb.start(
-            data.resolve("questdb"), options.storeHttpPort(), options.storePgPort());
+    server =
+        LabMeterServer.start(
+            new LabMeterServer.Options(
+                "jdbc:h2:file:" + data.resolve("registry") + ";DB_CLOSE_ON_EXIT=FALSE",
+                "sa",
+                "",
+                new StoreLocation.Embedded(
+                    data.resolve("questdb"), options.storeHttpPort(), options.storePgPort()),
+                options.bindHost(),
+                options.apiPort(),
+                options.mqttPort(),
+                b -> {}));
+    registry = server.registry();
     List<String> secrets = enrollFleet(data);
-
-    CollectorConfig collectorConfig =
-        CollectorConfig.create(
-            b ->
-                b.mqttHost(options.bindHost())
-                    .mqttPort(options.mqttPort())
-                    .storeUrl(questDb.httpUrl()));
-    collector =
-        new Collector(
-            collectorConfig,
-            new JdbcAgentDirectory(relational.dataSource()),
-            new JdbcChainHeads(relational.dataSource()),
-            metrics);
-    collector.start().join();
-
-    reader = new QuestDbSampleReader(questDb.pgJdbcUrl(), "admin", "quest");
-    api =
-        new MeteringApi(
-            ApiConfig.create(b -> b.host(options.bindHost()).port(options.apiPort())),
-            registry,
-            reader,
-            metrics);
-    api.start().join();
 
     for (int i = 0; i < options.fleet().size(); i++) {
       DemoInstrument d = options.fleet().get(i);
       AgentConfig config =
           AgentConfig.of(
                   new AgentSettings(d.agentId(), agentDir(data, d)),
-                  MqttConfig.of("tcp://127.0.0.1:" + collector.mqttPort())
+                  MqttConfig.of("tcp://127.0.0.1:" + server.mqttPort())
                       .withCredentials(d.agentId(), secrets.get(i)),
                   List.of(new InstrumentConfig(d.id(), options.sourceFor(d, firstStart))))
               .withBatching(options.batching());
-      EdgeAgent agent = new EdgeAgent(config, metrics);
+      EdgeAgent agent = new EdgeAgent(config, server.metrics());
       agents.add(agent);
       agent.start().join();
     }
@@ -148,7 +113,7 @@ public final class DemoSystem implements AutoCloseable {
       }
       Path dir = agentDir(data, d);
       AgentPublicKey key = AgentMain.keygen(dir);
-      String secret = readOrCreateSecret(dir.resolve("credential"));
+      String secret = CredentialFile.readOrCreate(dir.resolve("credential"));
       secrets.add(secret);
       if (!registry.agentExists(d.agentId())) {
         registry.enrollAgent(
@@ -169,38 +134,20 @@ public final class DemoSystem implements AutoCloseable {
     return data.resolve("agents").resolve(d.agentId());
   }
 
-  private static String readOrCreateSecret(Path file) {
-    try {
-      if (Files.exists(file)) {
-        return Files.readString(file, StandardCharsets.US_ASCII).trim();
-      }
-      byte[] raw = new byte[24];
-      new SecureRandom().nextBytes(raw);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-      Files.createDirectories(file.getParent());
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, secret, StandardCharsets.US_ASCII);
-      return secret;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the agent credential " + file, e);
-    }
-  }
-
   public boolean firstStart() {
     return firstStart;
   }
 
   public int apiPort() {
-    return api.port();
+    return server.apiPort();
   }
 
   public int mqttPort() {
-    return collector.mqttPort();
+    return server.mqttPort();
   }
 
   public String storeHttpUrl() {
-    return questDb.httpUrl();
+    return server.storeHttpUrl();
   }
 
   public List<DemoInstrument> fleet() {
@@ -208,7 +155,7 @@ public final class DemoSystem implements AutoCloseable {
   }
 
   public UsageService usageService() {
-    return new UsageService(registry, reader);
+    return server.usageService();
   }
 
   /** Whether every agent has sent its history and keeps up with live sampling. */
@@ -233,20 +180,8 @@ public final class DemoSystem implements AutoCloseable {
         log.warn("agent {} did not stop cleanly: {}", agent.agentId(), e.toString());
       }
     }
-    if (collector != null) {
-      collector.stop();
-    }
-    if (api != null) {
-      api.stop();
-    }
-    if (reader != null) {
-      reader.close();
-    }
-    if (questDb != null) {
-      questDb.close();
-    }
-    if (relational != null) {
-      relational.close();
+    if (server != null) {
+      server.close();
     }
     log.info("demo stopped");
   }

@@ -1,0 +1,101 @@
+package org.labmeter.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.labmeter.launcher.server.LabMeterServer;
+import org.labmeter.launcher.server.StoreLocation;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one LabMeter node: the collector's MQTT listener and the metering API, on the given",
+      "relational store and QuestDB (embedded in this process, or external). Agents are enrolled",
+      "with 'labmeter registry'. SIGTERM or Ctrl-C stops it cleanly."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Mixin DbOptions db;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "interface to bind (default: ${DEFAULT-VALUE})")
+  String host;
+
+  @Option(names = "--api-port", defaultValue = "8080", description = "(default: ${DEFAULT-VALUE})")
+  int apiPort;
+
+  @Option(names = "--mqtt-port", defaultValue = "1883", description = "(default: ${DEFAULT-VALUE})")
+  int mqttPort;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Store store;
+
+  static final class Store {
+    @Option(names = "--questdb-dir", description = "run QuestDB in this process with its data here")
+    Path embeddedDir;
+
+    @ArgGroup(exclusive = false)
+    External external;
+  }
+
+  static final class External {
+    @Option(names = "--questdb-http", required = true, description = "e.g. http://questdb:9000")
+    String httpUrl;
+
+    @Option(
+        names = "--questdb-pg",
+        required = true,
+        description = "e.g. jdbc:postgresql://questdb:8812/qdb")
+    String pgUrl;
+
+    @Option(names = "--questdb-user", defaultValue = "admin")
+    String user;
+
+    @Option(
+        names = "--questdb-password-env",
+        description = "environment variable with the PG-wire password")
+    String passwordEnv;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    StoreLocation location;
+    if (store.embeddedDir != null) {
+      location = new StoreLocation.Embedded(store.embeddedDir, 9000, 8812);
+    } else {
+      String password =
+          store.external.passwordEnv == null ? "quest" : System.getenv(store.external.passwordEnv);
+      if (password == null) {
+        System.err.println("--questdb-password-env: " + store.external.passwordEnv + " is not set");
+        return 2;
+      }
+      location =
+          new StoreLocation.External(
+              store.external.httpUrl, store.external.pgUrl, store.external.user, password);
+    }
+    LabMeterServer server =
+        LabMeterServer.start(
+            new LabMeterServer.Options(
+                db.url, db.user, db.password(), location, host, apiPort, mqttPort, b -> {}));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "serve-shutdown"));
+    System.out.printf(
+        "LabMeter node running: API http://%s:%d/  MQTT tcp://%s:%d  store %s%n",
+        host, server.apiPort(), host, server.mqttPort(), server.storeHttpUrl());
+    stopped.await();
+    return 0;
+  }
+}

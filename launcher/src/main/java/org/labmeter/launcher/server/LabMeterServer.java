@@ -1,0 +1,155 @@
+package org.labmeter.launcher.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.labmeter.collector.Collector;
+import org.labmeter.collector.auth.JdbcAgentDirectory;
+import org.labmeter.collector.config.CollectorConfig;
+import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.verify.JdbcChainHeads;
+import org.labmeter.metering.config.ApiConfig;
+import org.labmeter.metering.http.MeteringApi;
+import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.registry.RelationalStore;
+import org.labmeter.metering.store.QuestDbSampleReader;
+import org.labmeter.metering.usage.UsageService;
+
+/**
+ * One LabMeter node: the relational store (migrated at start), the time-series store (embedded or
+ * external QuestDB), the collector's MQTT listener and the metering API, sharing one Prometheus
+ * registry. The demo adds simulated agents to it; {@code labmeter serve} runs it on its own.
+ */
+public final class LabMeterServer implements AutoCloseable {
+
+  /**
+   * @param registryUrl JDBC URL of the relational store (H2 file or PostgreSQL)
+   * @param bindHost interface for MQTT and HTTP
+   * @param collector further collector settings (limits, verification); host, port and store URL
+   *     are set from the other options
+   */
+  public record Options(
+      String registryUrl,
+      String registryUser,
+      String registryPassword,
+      StoreLocation store,
+      String bindHost,
+      int apiPort,
+      int mqttPort,
+      Consumer<CollectorConfig.Builder> collector) {}
+
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private RelationalStore relational;
+  private Registry registry;
+  private EmbeddedQuestDb embedded;
+  private String storeHttpUrl;
+  private Collector collector;
+  private QuestDbSampleReader reader;
+  private MeteringApi api;
+
+  private LabMeterServer() {}
+
+  /** Starts every part; on failure stops what was started and rethrows. */
+  public static LabMeterServer start(Options options) {
+    LabMeterServer server = new LabMeterServer();
+    try {
+      server.startAll(options);
+      return server;
+    } catch (RuntimeException | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Options o) {
+    relational = RelationalStore.open(o.registryUrl(), o.registryUser(), o.registryPassword());
+    registry = new Registry(relational.dataSource());
+    String pgUrl;
+    String pgUser;
+    String pgPassword;
+    if (o.store() instanceof StoreLocation.Embedded e) {
+      embedded = EmbeddedQuestDb.start(e.dir(), e.httpPort(), e.pgPort());
+      storeHttpUrl = embedded.httpUrl();
+      pgUrl = embedded.pgJdbcUrl();
+      pgUser = "admin";
+      pgPassword = "quest";
+    } else {
+      StoreLocation.External x = (StoreLocation.External) o.store();
+      storeHttpUrl = x.httpUrl();
+      pgUrl = x.pgJdbcUrl();
+      pgUser = x.pgUser();
+      pgPassword = x.pgPassword();
+    }
+    CollectorConfig collectorConfig =
+        CollectorConfig.create(
+            b -> {
+              o.collector().accept(b);
+              b.mqttHost(o.bindHost()).mqttPort(o.mqttPort()).storeUrl(storeHttpUrl);
+            });
+    collector =
+        new Collector(
+            collectorConfig,
+            new JdbcAgentDirectory(relational.dataSource()),
+            new JdbcChainHeads(relational.dataSource()),
+            metrics);
+    collector.start().join();
+    reader = new QuestDbSampleReader(pgUrl, pgUser, pgPassword);
+    api =
+        new MeteringApi(
+            ApiConfig.create(b -> b.host(o.bindHost()).port(o.apiPort())),
+            registry,
+            reader,
+            metrics);
+    api.start().join();
+  }
+
+  public Registry registry() {
+    return registry;
+  }
+
+  public UsageService usageService() {
+    return new UsageService(registry, reader);
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  public int apiPort() {
+    return api.port();
+  }
+
+  public int mqttPort() {
+    return collector.mqttPort();
+  }
+
+  public String storeHttpUrl() {
+    return storeHttpUrl;
+  }
+
+  /** Stops ingest first (it drains and acknowledges what it has), then the API and the stores. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (collector != null) {
+      collector.stop();
+    }
+    if (api != null) {
+      api.stop();
+    }
+    if (reader != null) {
+      reader.close();
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    if (relational != null) {
+      relational.close();
+    }
+  }
+}
