@@ -44,21 +44,23 @@ public final class UsageService {
    */
   public Optional<LiveState> live(String instrumentId, Instant now) {
     Instant from = now.minus(LIVE_LOOKBACK);
-    Optional<InstrumentUsage> recent = usage(instrumentId, from, now);
-    if (recent.isEmpty()) {
+    Optional<Inputs> read = read(instrumentId, from, now);
+    if (read.isEmpty()) {
       return Optional.empty();
     }
-    InstrumentUsage u = recent.get();
-    long last = u.lastSampleMillis();
+    ObservationSeries series = read.get().series();
+    int n = series.size();
+    long last = n == 0 ? -1 : series.timestampMillis(n - 1);
+    double power = n == 0 ? Double.NaN : series.powerW(n - 1);
     boolean fresh = last >= 0 && now.toEpochMilli() - last <= STALE_AFTER.toMillis();
     if (!fresh) {
-      return Optional.of(new LiveState(RunState.UNKNOWN, -1, last, u.lastPowerW(), false));
+      return Optional.of(new LiveState(RunState.UNKNOWN, -1, last, power, false));
     }
     long at = Math.max(last + 1, from.toEpochMilli() + 1);
-    Usage upToLast = usage(instrumentId, from, Instant.ofEpochMilli(at)).orElseThrow().usage();
+    Usage upToLast =
+        StateDeriver.derive(read.get().profile().profile(), series, from.toEpochMilli(), at);
     StateSegment segment = upToLast.timeline().get(upToLast.timeline().size() - 1);
-    return Optional.of(
-        new LiveState(segment.state(), segment.startMillis(), last, u.lastPowerW(), true));
+    return Optional.of(new LiveState(segment.state(), segment.startMillis(), last, power, true));
   }
 
   /**
@@ -74,6 +76,28 @@ public final class UsageService {
 
   /** The instrument's usage over [from, to), or empty when the instrument is not registered. */
   public Optional<InstrumentUsage> usage(String instrumentId, Instant from, Instant to) {
+    return read(instrumentId, from, to)
+        .map(
+            in -> {
+              ObservationSeries series = in.series();
+              Usage usage =
+                  StateDeriver.derive(
+                      in.profile().profile(), series, from.toEpochMilli(), to.toEpochMilli());
+              int n = series.size();
+              return new InstrumentUsage(
+                  in.instrument(),
+                  in.profile(),
+                  n,
+                  n == 0 ? -1 : series.timestampMillis(n - 1),
+                  n == 0 ? Double.NaN : series.powerW(n - 1),
+                  usage);
+            });
+  }
+
+  /** What a derivation over [from, to) needs: the profile in force and the samples around it. */
+  private record Inputs(Instrument instrument, ProfileVersion profile, ObservationSeries series) {}
+
+  private Optional<Inputs> read(String instrumentId, Instant from, Instant to) {
     Optional<Instrument> instrument = registry.instrument(instrumentId);
     if (instrument.isEmpty()) {
       return Optional.empty();
@@ -85,20 +109,9 @@ public final class UsageService {
                 () ->
                     new IllegalStateException(
                         "instrument " + instrumentId + " has no derivation profile"));
-    DerivationProfile p = profile.profile();
-    long margin = contextMarginMillis(p);
-    long fromMillis = from.toEpochMilli();
-    long toMillis = to.toEpochMilli();
-    ObservationSeries series = reader.read(instrumentId, fromMillis - margin, toMillis + margin);
-    Usage usage = StateDeriver.derive(p, series, fromMillis, toMillis);
-    int n = series.size();
-    return Optional.of(
-        new InstrumentUsage(
-            instrument.get(),
-            profile,
-            n,
-            n == 0 ? -1 : series.timestampMillis(n - 1),
-            n == 0 ? Double.NaN : series.powerW(n - 1),
-            usage));
+    long margin = contextMarginMillis(profile.profile());
+    ObservationSeries series =
+        reader.read(instrumentId, from.toEpochMilli() - margin, to.toEpochMilli() + margin);
+    return Optional.of(new Inputs(instrument.get(), profile, series));
   }
 }
