@@ -28,6 +28,21 @@ public final class LabMeterCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LabMeterCli()).execute(args));
+    CommandLine cli = new CommandLine(new LabMeterCli());
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          // One readable line per cause for the operator; the stack trace only on request.
+          command.getErr().println("labmeter " + command.getCommandName() + ": " + e.getMessage());
+          for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !e.getMessage().contains(c.getMessage())) {
+              command.getErr().println("  caused by: " + c.getMessage());
+            }
+          }
+          if (Boolean.getBoolean("labmeter.stacktrace")) {
+            e.printStackTrace(command.getErr());
+          }
+          return 1;
+        });
+    System.exit(cli.execute(args));
   }
 }

@@ -2,6 +2,8 @@ package org.labmeter.launcher.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.labmeter.collector.Collector;
@@ -95,7 +97,8 @@ public final class LabMeterServer implements AutoCloseable {
             new JdbcAgentDirectory(relational.dataSource()),
             new JdbcChainHeads(relational.dataSource()),
             metrics);
-    collector.start().join();
+    await(
+        collector.start(), "the collector's MQTT listener on " + o.bindHost() + ":" + o.mqttPort());
     reader = new QuestDbSampleReader(pgUrl, pgUser, pgPassword);
     api =
         new MeteringApi(
@@ -103,7 +106,25 @@ public final class LabMeterServer implements AutoCloseable {
             registry,
             reader,
             metrics);
-    api.start().join();
+    await(api.start(), "the API on " + o.bindHost() + ":" + o.apiPort());
+  }
+
+  /** Waits for a start; a failure names what could not start, with its cause. */
+  private static void await(CompletableFuture<Void> start, String what) {
+    try {
+      start.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException("cannot start " + what + ": " + rootMessage(cause), cause);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 
   public Registry registry() {
