@@ -44,6 +44,7 @@ public final class MeteringApi {
     new InstrumentRoutes(vertx, registry, reader, new UsageService(registry, reader), metrics)
         .mount(router);
     new EvidenceRoutes(vertx, registry, reader).mount(router);
+    new SessionRoutes(vertx, registry, reader, metrics).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))

@@ -25,6 +25,11 @@ public final class Registry {
     this.dataSource = dataSource;
   }
 
+  /** The registry's database, for the tables kept beside it (usage sessions). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
   public List<Facility> facilities() {
     return query(
         "SELECT id, name, name_zh FROM facility ORDER BY id",
