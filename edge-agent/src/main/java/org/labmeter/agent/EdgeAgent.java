@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.labmeter.agent.config.AgentConfig;
 import org.labmeter.agent.config.InstrumentConfig;
 import org.labmeter.agent.config.ModbusSource;
+import org.labmeter.agent.config.SerialSource;
 import org.labmeter.agent.config.SimulatedSource;
 import org.labmeter.agent.datadir.DataDir;
 import org.labmeter.agent.datadir.DataDirLock;
@@ -33,6 +34,7 @@ import org.labmeter.agent.pipeline.SampleSource;
 import org.labmeter.agent.publish.BatchPublisher;
 import org.labmeter.agent.publish.OutboxDrain;
 import org.labmeter.agent.publish.PahoBatchPublisher;
+import org.labmeter.agent.serial.SerialPorts;
 import org.labmeter.agent.simulate.InstrumentSimulator;
 import org.labmeter.wire.AgentPublicKey;
 import org.labmeter.wire.Ed25519Signer;
@@ -59,6 +61,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final Clock clock;
   private final AgentMetrics metrics;
   private final ModbusBuses modbus;
+  private final SerialPorts serial;
   private final List<InstrumentPipeline> pipelines = new CopyOnWriteArrayList<>();
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private ScheduledExecutorService executor;
@@ -86,6 +89,7 @@ public final class EdgeAgent implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = new AgentMetrics(Objects.requireNonNull(registry, "registry"), agentId);
     this.modbus = new ModbusBuses(agentId, registry, clock);
+    this.serial = new SerialPorts(agentId, registry, clock);
   }
 
   /**
@@ -115,6 +119,10 @@ public final class EdgeAgent implements AutoCloseable {
             // Errors too (a class missing from the class path): the caller must not wait forever.
             log.error("agent {}: cannot start: {}", agentId, e.toString());
             modbus.stop();
+            serial.stop();
+            if (outbox != null) {
+              closeOutbox();
+            }
             releaseLock();
             executor.shutdown();
             started.completeExceptionally(e);
@@ -133,6 +141,8 @@ public final class EdgeAgent implements AutoCloseable {
     outbox = box;
     metrics.gauge("agent.outbox.pending", box::pendingCount);
     metrics.gauge("agent.outbox.bytes", box::pendingBytes);
+    metrics.gauge("agent.outbox.disk.bytes", box::diskBytes);
+    metrics.gauge("agent.outbox.truncated", box::truncatedRecords);
     publisher = new PahoBatchPublisher(config.mqtt(), agentId, epoch, executor, metrics, clock);
     drain = new OutboxDrain(agentId, box, publisher, config.mqtt().maxInflight(), metrics);
     metrics.gauge("agent.mqtt.connected", () -> publisher.isConnected() ? 1 : 0);
@@ -149,6 +159,7 @@ public final class EdgeAgent implements AutoCloseable {
         box.pendingCount(),
         dataDir.root());
     modbus.start();
+    serial.start();
     publisher.start(drain);
     for (InstrumentPipeline pipeline : pipelines) {
       tasks.add(executor.schedule(() -> tick(pipeline), 0, TimeUnit.MILLISECONDS));
@@ -171,6 +182,8 @@ public final class EdgeAgent implements AutoCloseable {
       source = simulator::sampleAt;
     } else if (instrument.source() instanceof ModbusSource modbusSource) {
       source = modbus.add(instrument.id(), modbusSource);
+    } else if (instrument.source() instanceof SerialSource serialSource) {
+      source = serial.add(instrument.id(), serialSource);
     } else {
       throw new IllegalArgumentException(
           "instrument " + instrument.id() + ": unsupported source " + instrument.source().type());
@@ -248,6 +261,7 @@ public final class EdgeAgent implements AutoCloseable {
   private void stopOnExecutor() {
     stopping = true;
     modbus.stop();
+    serial.stop();
     tasks.forEach(t -> t.cancel(false));
     pipelines.forEach(InstrumentPipeline::flush);
     publisher
@@ -256,6 +270,7 @@ public final class EdgeAgent implements AutoCloseable {
             (ok, error) ->
                 executor.execute(
                     () -> {
+                      closeOutbox();
                       releaseLock();
                       log.info(
                           "agent {}: stopped; {} batches left in the outbox",
@@ -264,6 +279,15 @@ public final class EdgeAgent implements AutoCloseable {
                       executor.shutdown();
                       stopped.complete(null);
                     }));
+  }
+
+  private void closeOutbox() {
+    try {
+      outbox.close();
+    } catch (IOException e) {
+      log.warn(
+          "agent {}: closing the outbox in {}: {}", agentId, dataDir.outboxDir(), e.toString());
+    }
   }
 
   private void releaseLock() {

@@ -8,12 +8,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,18 +82,29 @@ class EdgeAgentRecoveryTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> first.outboxPending() == 3);
     first.stop().join();
     // As if killed between the outbox write of batch 2 and its state write, and in the middle of
-    // writing a batch that never completed.
+    // appending a batch that never completed (its length, CRC and four bytes reached the disk).
     Path state = dir.resolve("data/chain/" + INSTRUMENT + ".state");
     Files.delete(state);
-    Path torn = dir.resolve("data/outbox/" + INSTRUMENT + "/00000000000000000003.lmb.tmp");
-    Files.write(torn, new byte[] {'L', 'M', 'T', 'B', 1});
+    Path segment = dir.resolve("data/outbox/" + INSTRUMENT + "/00000000000000000000.seg");
+    long intact = Files.size(segment);
+    Files.write(
+        segment,
+        new byte[] {0, 0, 1, 0, 1, 2, 3, 4, 'L', 'M', 'T', 'B'},
+        StandardOpenOption.APPEND);
+    // and a temp file from the earlier one-file-per-batch outbox
+    Path temp = dir.resolve("data/outbox/" + INSTRUMENT + "/00000000000000000003.lmb.tmp");
+    Files.write(temp, new byte[] {'L', 'M', 'T', 'B', 1});
 
-    EdgeAgent second = new EdgeAgent(config(T0 + 30_000, T0 + 40_000), new SimpleMeterRegistry());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    EdgeAgent second = new EdgeAgent(config(T0 + 30_000, T0 + 40_000), registry);
     second.start().join();
     await().atMost(Duration.ofSeconds(20)).until(() -> second.outboxPending() == 4);
     second.stop().join();
 
-    assertThat(torn).doesNotExist();
+    assertThat(temp).doesNotExist();
+    assertThat(registry.get("agent.outbox.truncated").gauge().value()).isEqualTo(1);
+    // the fourth batch was appended where the intact records ended
+    assertThat(Files.size(segment)).isEqualTo(intact * 4 / 3);
     List<SignedBatch> chain =
         ChainAssertions.assertUnbrokenChain(outboxFiles(), second.publicKey());
     assertThat(chain).hasSize(4);
@@ -151,13 +161,7 @@ class EdgeAgentRecoveryTest {
   }
 
   private List<byte[]> outboxFiles() throws IOException {
-    List<byte[]> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir.resolve("data/outbox/" + INSTRUMENT))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".lmb")).sorted().toList()) {
-        out.add(Files.readAllBytes(file));
-      }
-    }
-    return out;
+    return OutboxContents.pendingEnvelopes(dir.resolve("data"), "agent-rec-1", INSTRUMENT);
   }
 
   private AgentConfig config(long from, long to) {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,11 +82,12 @@ class MosquittoEndToEndTest {
         .containsExactlyElementsOf(
             LongStream.range(0, 600).map(i -> T0 + i * 1000).boxed().toList());
     assertThat(agent.samplesProduced()).isEqualTo(600);
-    assertThat(lmbFiles()).isEmpty();
     assertThat(recorder.statusPayloads())
         .anySatisfy(p -> assertThat(p).startsWith("{\"state\":\"online\",\"epoch\":1,\"ts\":"));
 
     agent.stop().join();
+    // stopped: the outbox recorded its acknowledgements, nothing is left to send again
+    assertThat(OutboxContents.pendingEnvelopes(dir.resolve("agent"), AGENT, INSTRUMENT)).isEmpty();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -119,7 +119,7 @@ class MosquittoEndToEndTest {
         .until(() -> agent.batchesAcked() >= ackedAtReconnect + backlog);
     agent.stop().join();
     assertThat(agent.outboxPending()).isZero();
-    assertThat(lmbFiles()).isEmpty();
+    assertThat(OutboxContents.pendingEnvelopes(dir.resolve("agent"), AGENT, INSTRUMENT)).isEmpty();
 
     long sealed = chainHeadAfterStop();
     await().atMost(Duration.ofSeconds(30)).until(() -> distinctSequences() == sealed);
@@ -153,16 +153,6 @@ class MosquittoEndToEndTest {
     String state = Files.readString(dir.resolve("agent/chain/" + INSTRUMENT + ".state"));
     String line = state.lines().filter(l -> l.startsWith("sequence=")).findFirst().orElseThrow();
     return Long.parseLong(line.substring("sequence=".length())) + 1;
-  }
-
-  private List<Path> lmbFiles() throws Exception {
-    Path outbox = dir.resolve("agent/outbox/" + INSTRUMENT);
-    if (!Files.isDirectory(outbox)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(outbox)) {
-      return files.filter(f -> f.toString().endsWith(".lmb")).toList();
-    }
   }
 
   private AgentConfig config(SourceConfig source, int maxInflight) {

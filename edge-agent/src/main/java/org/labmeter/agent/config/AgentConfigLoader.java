@@ -24,8 +24,8 @@ import org.labmeter.agent.simulate.SimulatorKind;
  * directory.
  *
  * <p>Every problem is reported with the file, the field path and the allowed values, e.g. {@code
- * agent.yaml: instruments[1].source.type: 'scpi' is not supported here; allowed: simulated,
- * modbus}.
+ * agent.yaml: instruments[1].source.type: 'opc-ua' is not supported here; allowed: simulated,
+ * modbus, scpi, text-status}.
  */
 public final class AgentConfigLoader {
   private static final YAMLMapper YAML =
@@ -169,15 +169,21 @@ public final class AgentConfigLoader {
     if (type.get().equals(ModbusSource.TYPE)) {
       return ModbusSourceReader.read(s, baseDir);
     }
+    if (type.get().equals(ScpiSource.TYPE) || type.get().equals(TextStatusSource.TYPE)) {
+      return SerialSourceReader.read(s, type.get());
+    }
     if (!type.get().equals(SimulatedSource.TYPE)) {
       s.problem(
           "type",
           "'"
               + type.get()
               + "' is not supported here; allowed: "
-              + SimulatedSource.TYPE
-              + ", "
-              + ModbusSource.TYPE);
+              + String.join(
+                  ", ",
+                  SimulatedSource.TYPE,
+                  ModbusSource.TYPE,
+                  ScpiSource.TYPE,
+                  TextStatusSource.TYPE));
       return null;
     }
     return simulated(s);

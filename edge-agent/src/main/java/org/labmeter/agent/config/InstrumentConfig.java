@@ -11,7 +11,8 @@ public record InstrumentConfig(String id, SourceConfig source) {
   public InstrumentConfig {
     InvalidConfigException.requireId("id", id);
     if (source == null) {
-      throw new InvalidConfigException("source", "missing; allowed types: simulated, modbus");
+      throw new InvalidConfigException(
+          "source", "missing; allowed types: simulated, modbus, scpi, text-status");
     }
   }
 }

@@ -53,6 +53,13 @@ final class SectionReader {
     }
   }
 
+  /** The keys of this mapping, in file order. */
+  List<String> keys() {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
   boolean has(String key) {
     JsonNode value = node.get(key);
     return value != null && !value.isNull();

@@ -1,10 +1,10 @@
 package org.labmeter.agent.config;
 
 /**
- * Where an instrument's samples come from: a simulator or a Modbus device. Serial status sources
- * will join this sealed family, so a switch over it stays exhaustive.
+ * Where an instrument's samples come from: a simulator, a Modbus device, or a serial status line.
+ * The family is sealed, so a switch over it stays exhaustive.
  */
-public sealed interface SourceConfig permits SimulatedSource, ModbusSource {
+public sealed interface SourceConfig permits SimulatedSource, ModbusSource, SerialSource {
 
   /** The {@code type} value in the configuration file. */
   String type();

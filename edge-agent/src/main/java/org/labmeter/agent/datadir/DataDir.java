@@ -11,7 +11,7 @@ import java.util.Objects;
  * agent.key                      base64 of the 32-byte Ed25519 private key, rw-------
  * epoch                          boot counter, decimal
  * lock                           held while an agent runs on this directory
- * outbox/&lt;instrument&gt;/&lt;seq&gt;.lmb   signed batches not yet acknowledged by the broker
+ * outbox/&lt;instrument&gt;/*.seg     log of signed batches not yet acknowledged by the broker
  * chain/&lt;instrument&gt;.state       last sealed sequence and hash of each instrument's chain
  * </pre>
  */

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  *   <li>{@code agent.batches.sealed}: batches signed and written to the outbox
  *   <li>{@code agent.batches.acked}: batches acknowledged by the broker and deleted
  *   <li>{@code agent.mqtt.connects}, {@code agent.mqtt.connection.lost}
- *   <li>gauges {@code agent.outbox.pending} (files), {@code agent.outbox.bytes}, {@code
- *       agent.mqtt.connected} (0/1)
+ *   <li>gauges {@code agent.outbox.pending} (unacknowledged batches), {@code agent.outbox.bytes}
+ *       (their envelope bytes), {@code agent.outbox.disk.bytes} (segment files on disk), {@code
+ *       agent.outbox.truncated} (torn records cut at recovery), {@code agent.mqtt.connected} (0/1)
  * </ul>
  */
 public final class AgentMetrics {

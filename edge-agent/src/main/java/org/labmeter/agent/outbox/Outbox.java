@@ -4,16 +4,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.labmeter.agent.datadir.DataDir;
 import org.labmeter.agent.datadir.DurableFile;
 import org.labmeter.wire.BatchCodec;
@@ -24,45 +20,67 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signed batches on disk until the broker acknowledges them: {@code outbox/<instrument>/<sequence,
- * 20 digits>.lmb}, one envelope per file, exactly the bytes sent. A batch is durable here before it
- * is handed to MQTT, and deleted only after its PUBACK, so a crash, a kill or a power cut at any
- * moment loses no sealed batch and never forks a chain.
+ * Signed batches on disk until the broker acknowledges them: per instrument an append-only log of
+ * segment files, {@code outbox/<instrument>/<first sequence, 20 digits>.seg}, each record {@code
+ * [length u32][CRC32C u32][envelope]}, exactly the bytes sent. A batch is on disk (fdatasync'd)
+ * before it is handed to MQTT, and its segment is deleted only after every record in it was
+ * acknowledged, so a crash, a kill or a power cut at any moment loses no sealed batch and never
+ * forks a chain. A record torn by a crash fails its checksum and is cut off at the next start.
  *
  * <p>Writes and deletes happen on the agent's thread; the counters may be read from any thread.
  */
-public final class Outbox {
-  public static final String SUFFIX = ".lmb";
-  private static final Pattern FILE_NAME = Pattern.compile("(\\d{20})\\.lmb");
+public final class Outbox implements AutoCloseable {
+  /** Segment size at which the log starts a new file. */
+  public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * The newest segment is deleted once all acknowledged and at least this large (or half a segment,
+   * if less), so that an agent that is online does not keep acknowledged records for long.
+   */
+  static final long RETIRE_BYTES = 1024 * 1024;
+
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
 
   private final DataDir dataDir;
   private final long maxBytes;
+  private final long segmentBytes;
   private final ChainStateFile chainStateFile;
-  private final ConcurrentSkipListMap<String, ConcurrentSkipListMap<Long, OutboxEntry>> pending =
-      new ConcurrentSkipListMap<>();
-  private final AtomicLong pendingBytes = new AtomicLong();
-  private final AtomicLong pendingCount = new AtomicLong();
+  private final OutboxCounters counters = new OutboxCounters();
+  private final ConcurrentSkipListMap<String, InstrumentLog> logs = new ConcurrentSkipListMap<>();
+  private final Map<String, ChainState> durableStates = new ConcurrentHashMap<>();
+  private final Map<String, ChainState> latestStates = new ConcurrentHashMap<>();
+  private String agentId = "?";
+  private boolean closed;
 
   public Outbox(DataDir dataDir, long maxBytes) {
-    this.dataDir = dataDir;
-    this.maxBytes = maxBytes;
-    this.chainStateFile = new ChainStateFile(dataDir);
+    this(dataDir, maxBytes, DEFAULT_SEGMENT_BYTES);
   }
 
-  public static String fileName(long sequence) {
-    return String.format("%020d", sequence) + SUFFIX;
+  /**
+   * @param maxBytes quota on the envelope bytes not yet acknowledged
+   * @param segmentBytes size at which a segment is closed and a new one started
+   */
+  public Outbox(DataDir dataDir, long maxBytes, long segmentBytes) {
+    if (segmentBytes < 1024) {
+      throw new IllegalArgumentException("segmentBytes must be >= 1024, got " + segmentBytes);
+    }
+    this.dataDir = dataDir;
+    this.maxBytes = maxBytes;
+    this.segmentBytes = segmentBytes;
+    this.chainStateFile = new ChainStateFile(dataDir);
   }
 
   /**
    * Indexes what a previous run left and finds where each chain stands: the later of the chain
-   * state file and the newest outbox file. Leftover temp files (a crash in the middle of a write)
-   * are removed; a file that does not decode is moved to {@code corrupt/} and logged.
+   * state file and the newest record in the log. Batch files of the earlier one-file-per-batch
+   * format are moved into the log first. Torn tails are cut off and counted ({@link
+   * #truncatedRecords}).
    *
    * @return chain state per instrument found on disk
    * @throws IOException when the disk cannot be read or a chain state file is garbled
    */
   public Map<String, ChainState> recover(String agentId) throws IOException {
+    this.agentId = agentId;
     DurableFile.createDirectories(dataDir.outboxDir());
     Map<String, ChainState> states = new HashMap<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dataDir.outboxDir())) {
@@ -71,8 +89,9 @@ public final class Outbox {
         if (!Files.isDirectory(dir) || !Ids.isValid(instrumentId)) {
           continue;
         }
-        recoverInstrument(agentId, instrumentId, dir)
-            .ifPresent(state -> states.put(instrumentId, state));
+        InstrumentLog instrumentLog = logFor(instrumentId);
+        LegacyOutboxImport.importInto(agentId, instrumentId, dir, instrumentLog);
+        newestInLog(instrumentId, instrumentLog).ifPresent(s -> states.put(instrumentId, s));
       }
     }
     if (Files.isDirectory(dataDir.chainDir())) {
@@ -84,136 +103,119 @@ public final class Outbox {
             continue;
           }
           Optional<ChainState> fromFile = chainStateFile.read(instrumentId);
-          fromFile.ifPresent(s -> states.merge(instrumentId, s, ChainState::later));
+          fromFile.ifPresent(
+              s -> {
+                durableStates.put(instrumentId, s);
+                states.merge(instrumentId, s, ChainState::later);
+              });
         }
       }
     }
+    latestStates.putAll(states);
     return states;
   }
 
-  private Optional<ChainState> recoverInstrument(String agentId, String instrumentId, Path dir)
+  private Optional<ChainState> newestInLog(String instrumentId, InstrumentLog instrumentLog)
       throws IOException {
-    ConcurrentSkipListMap<Long, OutboxEntry> entries = instrumentEntries(instrumentId);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        if (name.endsWith(DurableFile.TEMP_SUFFIX)) {
-          log.warn(
-              "agent {} instrument {}: removing {} left by an interrupted write",
-              agentId,
-              instrumentId,
-              file);
-          Files.delete(file);
-          continue;
-        }
-        Matcher m = FILE_NAME.matcher(name);
-        if (!Files.isRegularFile(file) || !m.matches()) {
-          continue;
-        }
-        long sequence = Long.parseLong(m.group(1));
-        add(new OutboxEntry(instrumentId, sequence, file, Files.size(file)));
-      }
+    Optional<byte[]> envelope = instrumentLog.newestEnvelope();
+    if (envelope.isEmpty()) {
+      return Optional.empty();
     }
-    // The newest decodable file is where the chain stands; walk back past corrupt ones.
-    for (Long sequence : List.copyOf(entries.descendingKeySet())) {
-      OutboxEntry entry = entries.get(sequence);
-      DecodeResult decoded = BatchCodec.decode(Files.readAllBytes(entry.file()));
-      if (decoded instanceof DecodeResult.Decoded d
-          && d.signedBatch().batch().sequence() == sequence
-          && d.signedBatch().batch().instrumentId().equals(instrumentId)) {
-        if (!d.signedBatch().batch().agentId().equals(agentId)) {
-          log.warn(
-              "agent {} instrument {}: outbox batch {} was sealed by agent {}",
-              agentId,
-              instrumentId,
-              sequence,
-              d.signedBatch().batch().agentId());
-        }
-        log.info(
-            "agent {} instrument {}: {} batches pending in the outbox, newest sequence {}",
-            agentId,
-            instrumentId,
-            entries.size(),
-            sequence);
-        return Optional.of(ChainState.after(d.signedBatch()));
-      }
-      quarantine(agentId, entry, decoded);
+    DecodeResult decoded = BatchCodec.decode(envelope.get());
+    if (!(decoded instanceof DecodeResult.Decoded d)) {
+      log.error(
+          "agent {} instrument {}: the newest outbox record (batch {}) does not decode ({}); the"
+              + " chain state file decides where the chain continues",
+          agentId,
+          instrumentId,
+          instrumentLog.newestSequence(),
+          decoded);
+      return Optional.empty();
     }
-    return Optional.empty();
-  }
-
-  private void quarantine(String agentId, OutboxEntry entry, DecodeResult result)
-      throws IOException {
-    Path corruptDir = entry.file().getParent().resolve("corrupt");
-    Files.createDirectories(corruptDir);
-    Files.move(
-        entry.file(),
-        corruptDir.resolve(entry.file().getFileName()),
-        StandardCopyOption.REPLACE_EXISTING);
-    remove(entry);
-    log.error(
-        "agent {} instrument {}: outbox file {} is not a valid batch ({}); moved to {}",
+    if (!d.signedBatch().batch().agentId().equals(agentId)) {
+      log.warn(
+          "agent {} instrument {}: outbox batch {} was sealed by agent {}",
+          agentId,
+          instrumentId,
+          instrumentLog.newestSequence(),
+          d.signedBatch().batch().agentId());
+    }
+    log.info(
+        "agent {} instrument {}: {} batches pending in the outbox, newest sequence {}",
         agentId,
-        entry.instrumentId(),
-        entry.file(),
-        result,
-        corruptDir);
+        instrumentId,
+        instrumentLog.pendingCount(),
+        instrumentLog.newestSequence());
+    return Optional.of(ChainState.after(d.signedBatch()));
   }
 
-  /** Writes a sealed batch durably; after this returns it survives a crash. */
+  /** Appends a sealed batch durably; after this returns it survives a crash. */
   public OutboxEntry write(SignedBatch batch) throws IOException {
     String instrumentId = batch.batch().instrumentId();
-    Path dir = dataDir.outboxDir(instrumentId);
-    DurableFile.createDirectories(dir);
-    Path file = dir.resolve(fileName(batch.batch().sequence()));
-    DurableFile.write(file, batch.envelope());
-    OutboxEntry entry =
-        new OutboxEntry(instrumentId, batch.batch().sequence(), file, batch.envelopeLength());
-    add(entry);
-    return entry;
+    logFor(instrumentId).append(batch.batch().sequence(), batch.envelope(), true);
+    return new OutboxEntry(instrumentId, batch.batch().sequence(), batch.envelopeLength());
   }
 
   /** Records the chain state after a batch was written; call after {@link #write}. */
   public void saveChainState(String instrumentId, ChainState state) throws IOException {
+    latestStates.put(instrumentId, state);
     chainStateFile.write(instrumentId, state);
+    durableStates.put(instrumentId, state);
   }
 
   public byte[] read(OutboxEntry entry) throws IOException {
-    return Files.readAllBytes(entry.file());
+    InstrumentLog instrumentLog = logs.get(entry.instrumentId());
+    if (instrumentLog == null) {
+      throw new IOException("no outbox for instrument " + entry.instrumentId());
+    }
+    return instrumentLog.read(entry.sequence());
   }
 
-  /** Deletes an acknowledged batch; a no-op when it is gone already (a duplicate PUBACK). */
+  /**
+   * Marks an acknowledged batch as delivered; false when it is gone already (a duplicate PUBACK).
+   * Its disk space comes back when every batch in its segment is acknowledged.
+   */
   public boolean delete(OutboxEntry entry) throws IOException {
-    NavigableMap<Long, OutboxEntry> entries = pending.get(entry.instrumentId());
-    if (entries == null || entries.get(entry.sequence()) == null) {
-      return false;
-    }
-    Files.deleteIfExists(entries.get(entry.sequence()).file());
-    remove(entry);
-    return true;
+    InstrumentLog instrumentLog = logs.get(entry.instrumentId());
+    return !closed && instrumentLog != null && instrumentLog.acknowledge(entry.sequence());
   }
 
   /** The oldest pending batch of an instrument with a sequence above {@code afterSequence}. */
   public Optional<OutboxEntry> next(String instrumentId, long afterSequence) {
-    NavigableMap<Long, OutboxEntry> entries = pending.get(instrumentId);
-    if (entries == null) {
+    InstrumentLog instrumentLog = logs.get(instrumentId);
+    if (instrumentLog == null) {
       return Optional.empty();
     }
-    Map.Entry<Long, OutboxEntry> e = entries.higherEntry(afterSequence);
-    return e == null ? Optional.empty() : Optional.of(e.getValue());
+    return instrumentLog
+        .next(afterSequence)
+        .map(e -> new OutboxEntry(instrumentId, e.getKey(), e.getValue().length()));
   }
 
   /** Instruments that have, or had since start, pending batches, in name order. */
   public List<String> instruments() {
-    return List.copyOf(pending.keySet());
+    return List.copyOf(logs.keySet());
   }
 
   public long pendingCount() {
-    return pendingCount.get();
+    return counters.pendingCount.get();
   }
 
+  /** Envelope bytes not acknowledged yet: what the quota counts. */
   public long pendingBytes() {
-    return pendingBytes.get();
+    return counters.pendingBytes.get();
+  }
+
+  /**
+   * Bytes the segment files take: the pending envelopes, 8 bytes of framing each, and the
+   * acknowledged records that share a segment with a pending one.
+   */
+  public long diskBytes() {
+    return counters.diskBytes.get();
+  }
+
+  /** Torn or garbled record tails cut off at recovery since this outbox was created. */
+  public long truncatedRecords() {
+    return counters.truncatedRecords.get();
   }
 
   public long maxBytes() {
@@ -222,29 +224,73 @@ public final class Outbox {
 
   /** True when the pending batches take the whole quota; new samples are then dropped. */
   public boolean isFull() {
-    return pendingBytes.get() >= maxBytes;
+    return counters.pendingBytes.get() >= maxBytes;
   }
 
-  private ConcurrentSkipListMap<Long, OutboxEntry> instrumentEntries(String instrumentId) {
-    return pending.computeIfAbsent(instrumentId, k -> new ConcurrentSkipListMap<>());
-  }
-
-  private void add(OutboxEntry entry) {
-    OutboxEntry previous = instrumentEntries(entry.instrumentId()).put(entry.sequence(), entry);
-    if (previous != null) {
-      pendingBytes.addAndGet(-previous.sizeBytes());
-      pendingCount.decrementAndGet();
+  /** Records the acknowledged prefixes and closes the segment files. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
     }
-    pendingBytes.addAndGet(entry.sizeBytes());
-    pendingCount.incrementAndGet();
+    closed = true;
+    IOException failure = null;
+    for (InstrumentLog instrumentLog : logs.values()) {
+      try {
+        instrumentLog.close();
+      } catch (IOException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
-  private void remove(OutboxEntry entry) {
-    NavigableMap<Long, OutboxEntry> entries = pending.get(entry.instrumentId());
-    OutboxEntry removed = entries == null ? null : entries.remove(entry.sequence());
-    if (removed != null) {
-      pendingBytes.addAndGet(-removed.sizeBytes());
-      pendingCount.decrementAndGet();
+  private InstrumentLog logFor(String instrumentId) throws IOException {
+    if (closed) {
+      throw new IOException("the outbox of agent " + agentId + " is closed");
+    }
+    InstrumentLog instrumentLog = logs.get(instrumentId);
+    if (instrumentLog == null) {
+      instrumentLog =
+          InstrumentLog.open(
+              agentId,
+              instrumentId,
+              dataDir.outboxDir(instrumentId),
+              segmentBytes,
+              counters,
+              sequence -> chainStateHolds(instrumentId, sequence));
+      logs.put(instrumentId, instrumentLog);
+    }
+    return instrumentLog;
+  }
+
+  /**
+   * True when the chain state file durably records {@code sequence} (writing it now if only memory
+   * knows), so the log may delete the record that holds the chain head.
+   */
+  private boolean chainStateHolds(String instrumentId, long sequence) {
+    ChainState durable = durableStates.get(instrumentId);
+    if (durable != null && durable.nextSequence() > sequence) {
+      return true;
+    }
+    ChainState latest = latestStates.get(instrumentId);
+    if (latest == null || latest.nextSequence() <= sequence) {
+      return false;
+    }
+    try {
+      chainStateFile.write(instrumentId, latest);
+      durableStates.put(instrumentId, latest);
+      return true;
+    } catch (IOException e) {
+      log.warn(
+          "agent {} instrument {}: cannot write the chain state ({}); keeping batch {} on disk",
+          agentId,
+          instrumentId,
+          e.toString(),
+          sequence);
+      return false;
     }
   }
 }

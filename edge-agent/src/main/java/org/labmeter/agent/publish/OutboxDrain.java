@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves batches from the outbox to the broker: oldest first per instrument, instruments in turn, at
- * most {@code maxInflight} unacknowledged at a time, and deletes a file only at its PUBACK. After a
- * reconnect it starts again from each instrument's oldest pending batch, so a batch whose PUBACK
+ * most {@code maxInflight} unacknowledged at a time, and releases a batch only at its PUBACK. After
+ * a reconnect it starts again from each instrument's oldest pending batch, so a batch whose PUBACK
  * was lost is sent again (the collector deduplicates) and none is skipped.
  *
  * <p>Confined to the agent's executor, where the publisher also completes its futures.

@@ -108,14 +108,14 @@ class AgentConfigLoaderTest {
     Path file =
         write(
             "agent.yaml",
-            GOOD.replace("      type: simulated\n      kind: nmr", "      type: scpi"));
+            GOOD.replace("      type: simulated\n      kind: nmr", "      type: opc-ua"));
 
     assertThatThrownBy(() -> AgentConfigLoader.load(file))
         .isInstanceOf(ConfigFileException.class)
         .hasMessage(
             file
-                + ": instruments[1].source.type: 'scpi' is not supported here; allowed: simulated,"
-                + " modbus");
+                + ": instruments[1].source.type: 'opc-ua' is not supported here; allowed: simulated,"
+                + " modbus, scpi, text-status");
   }
 
   @Test
