@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,8 @@ import org.labmeter.collector.mqtt.ConnectionServices;
 import org.labmeter.collector.mqtt.MqttChannelInitializer;
 import org.labmeter.collector.mqtt.MqttServer;
 import org.labmeter.collector.mqtt.SessionRegistry;
+import org.labmeter.collector.spool.SpoolingBatchStore;
+import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.verify.BatchVerifier;
@@ -47,12 +50,14 @@ public final class Collector implements AutoCloseable {
   private final CollectorMetrics metrics;
   private final Quarantine quarantine;
   private final ChainHeads chainHeads;
+  private final MeterRegistry registry;
   private final SessionRegistry sessions = new SessionRegistry();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final Object lifecycle = new Object();
 
   private volatile SampleWriter writer;
+  private volatile SpoolingBatchStore spool;
   private volatile ShardedExecutor workers;
   private volatile ThreadPoolExecutor authExecutor;
   private volatile MqttServer server;
@@ -73,6 +78,7 @@ public final class Collector implements AutoCloseable {
     this.metrics = new CollectorMetrics(registry);
     this.quarantine = new Quarantine(config.quarantineSize());
     this.chainHeads = chainHeads;
+    this.registry = registry;
   }
 
   /**
@@ -123,6 +129,17 @@ public final class Collector implements AutoCloseable {
 
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
+    BatchStore store = writer;
+    if (config.spool() != null) {
+      try {
+        spool = SpoolingBatchStore.open(writer, config.spool(), registry);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot open the spool in " + config.spool().directory() + ": " + e.getMessage(), e);
+      }
+      spool.start();
+      store = spool;
+    }
     workers =
         new ShardedExecutor(
             config.workerShards(),
@@ -144,7 +161,7 @@ public final class Collector implements AutoCloseable {
                 new BatchVerifier(
                     heads, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
             chainHeads,
-            writer,
+            store,
             quarantine,
             metrics,
             Clock.systemUTC());
@@ -186,6 +203,20 @@ public final class Collector implements AutoCloseable {
     return metrics;
   }
 
+  /** The disk spool, when the configuration has one and the collector has started. */
+  public Optional<SpoolingBatchStore> spool() {
+    return Optional.ofNullable(spool);
+  }
+
+  /**
+   * False while the spool is past its unhealthy mark (the store has been down for a while) or its
+   * replay thread died; true without a spool.
+   */
+  public boolean healthy() {
+    SpoolingBatchStore s = spool;
+    return s == null || s.healthy();
+  }
+
   /**
    * Stops accepting, lets queued batches finish (their PUBACKs still go out), closes the
    * connections, the store client and the event loops. Idempotent. Blocks; never call it from a
@@ -205,6 +236,9 @@ public final class Collector implements AutoCloseable {
       s.stopAccepting();
     }
     sessions.pauseReading();
+    if (spool != null) {
+      spool.stopWaitingForRoom();
+    }
     if (workers != null) {
       workers.shutdown(DRAIN_TIMEOUT);
     }
@@ -214,6 +248,9 @@ public final class Collector implements AutoCloseable {
     }
     if (authExecutor != null) {
       authExecutor.shutdownNow();
+    }
+    if (spool != null) {
+      spool.close();
     }
     if (writer != null) {
       writer.close();

@@ -33,6 +33,13 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--mqtt-port", defaultValue = "1883", description = "(default: ${DEFAULT-VALUE})")
   int mqttPort;
 
+  @Option(
+      names = "--spool-dir",
+      description =
+          "where the collector keeps batches (fsync'd) while the store is down; without it,"
+              + " PUBACK waits until the store is back")
+  Path spoolDir;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Store store;
 
@@ -82,7 +89,15 @@ final class ServeCommand implements Callable<Integer> {
     LabMeterServer server =
         LabMeterServer.start(
             new LabMeterServer.Options(
-                db.url, db.user, db.password(), location, host, apiPort, mqttPort, b -> {}));
+                db.url,
+                db.user,
+                db.password(),
+                location,
+                host,
+                apiPort,
+                mqttPort,
+                spoolDir,
+                b -> {}));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

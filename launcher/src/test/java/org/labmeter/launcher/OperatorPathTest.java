@@ -155,6 +155,7 @@ class OperatorPathTest {
                 "127.0.0.1",
                 0,
                 0,
+                dir.resolve("spool"),
                 b -> {}))) {
       AgentConfig config =
           AgentConfig.of(
@@ -176,6 +177,9 @@ class OperatorPathTest {
         JsonNode usage = usage(http, server.apiPort(), path);
         assertThat(usage.get("coverage").asDouble()).isEqualTo(1.0);
         assertThat(usage.at("/millis/UNKNOWN").asLong()).isLessThanOrEqualTo(1000);
+        JsonNode health = usage(http, server.apiPort(), "/health");
+        assertThat(health.at("/checks/collectorSpool").asText()).isEqualTo("UP");
+        assertThat(health.get("status").asText()).isEqualTo("UP");
       }
     }
   }

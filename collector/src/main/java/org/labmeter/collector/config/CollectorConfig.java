@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
 
 /**
@@ -33,6 +34,8 @@ import org.labmeter.wire.BatchCodec;
  * @param storeOrg InfluxDB organisation (ignored by QuestDB)
  * @param storeBucket InfluxDB bucket (ignored by QuestDB)
  * @param storeTimeout read and write timeout of one store request
+ * @param spool the disk spool that takes batches while the store is down, or {@code null} for none
+ *     (a failed store write is then not acknowledged and the agents resend)
  */
 public record CollectorConfig(
     String mqttHost,
@@ -52,7 +55,8 @@ public record CollectorConfig(
     String storeToken,
     String storeOrg,
     String storeBucket,
-    Duration storeTimeout) {
+    Duration storeTimeout,
+    SpoolSettings spool) {
 
   /** Longest telemetry topic: "labmeter/v1/" + 64 + "/" + 64 + "/telemetry". */
   public static final int MAX_TOPIC_BYTES = 12 + 64 + 1 + 64 + 10;
@@ -136,6 +140,8 @@ public record CollectorConfig(
         + storeOrg
         + ", bucket="
         + storeBucket
+        + ", spool="
+        + (spool == null ? "off" : spool.directory())
         + "]";
   }
 
@@ -146,6 +152,10 @@ public record CollectorConfig(
   }
 
   private static void range(String field, int value, int min, int max) {
+    require(field, value >= min && value <= max, "must be " + min + ".." + max + ", got " + value);
+  }
+
+  private static void rangeLong(String field, long value, long min, long max) {
     require(field, value >= min && value <= max, "must be " + min + ".." + max + ", got " + value);
   }
 
@@ -191,8 +201,81 @@ public record CollectorConfig(
     private String storeOrg = "labmeter";
     private String storeBucket = "labmeter";
     private Duration storeTimeout = Duration.ofSeconds(30);
+    private Path spoolDirectory;
+    private long spoolMaxBytes = SpoolSettings.DEFAULT_MAX_BYTES;
+    private long spoolSegmentBytes = SpoolSettings.DEFAULT_SEGMENT_BYTES;
+    private int spoolBackpressurePercent = 80;
+    private int spoolUnhealthyPercent = 50;
+    private Duration spoolRetryBackoffMax = SpoolSettings.DEFAULT_RETRY_BACKOFF_MAX;
+    private boolean spoolTuned;
 
     Builder() {}
+
+    /**
+     * Turns the disk spool on, in this directory (created if missing); {@code null} turns it off.
+     */
+    public Builder spoolDirectory(Path value) {
+      this.spoolDirectory = value;
+      return this;
+    }
+
+    /** Most bytes of spooled batches waiting for replay; writes past it are refused. */
+    public Builder spoolMaxBytes(long value) {
+      this.spoolMaxBytes = value;
+      this.spoolTuned = true;
+      return this;
+    }
+
+    public Builder spoolSegmentBytes(long value) {
+      this.spoolSegmentBytes = value;
+      this.spoolTuned = true;
+      return this;
+    }
+
+    /** Depth, in percent of {@code spoolMaxBytes}, from which writes wait for replay. */
+    public Builder spoolBackpressurePercent(int value) {
+      this.spoolBackpressurePercent = value;
+      this.spoolTuned = true;
+      return this;
+    }
+
+    /** Depth, in percent of {@code spoolMaxBytes}, from which the collector reports unhealthy. */
+    public Builder spoolUnhealthyPercent(int value) {
+      this.spoolUnhealthyPercent = value;
+      this.spoolTuned = true;
+      return this;
+    }
+
+    public Builder spoolRetryBackoffMax(Duration value) {
+      this.spoolRetryBackoffMax = value;
+      this.spoolTuned = true;
+      return this;
+    }
+
+    private SpoolSettings spool() {
+      if (spoolDirectory == null) {
+        require(
+            "spoolDirectory",
+            !spoolTuned,
+            "must be set when other spool settings are given (without it there is no spool)");
+        return null;
+      }
+      long minMax = Math.max(1L << 20, 2L * groupCommit.maxBytes());
+      rangeLong("spoolMaxBytes", spoolMaxBytes, minMax, 1L << 40);
+      rangeLong("spoolSegmentBytes", spoolSegmentBytes, 64L * 1024, 1L << 30);
+      range("spoolBackpressurePercent", spoolBackpressurePercent, 1, 100);
+      range("spoolUnhealthyPercent", spoolUnhealthyPercent, 0, 100);
+      positive("spoolRetryBackoffMax", spoolRetryBackoffMax, Duration.ofMinutes(10));
+      return new SpoolSettings(
+          spoolDirectory,
+          spoolMaxBytes,
+          spoolSegmentBytes,
+          Math.max(1, spoolMaxBytes / 100 * spoolBackpressurePercent),
+          SpoolSettings.DEFAULT_BACKPRESSURE_MAX_WAIT,
+          spoolMaxBytes / 100 * spoolUnhealthyPercent,
+          spoolRetryBackoffMax,
+          groupCommit);
+    }
 
     public Builder mqttHost(String value) {
       this.mqttHost = value;
@@ -308,7 +391,8 @@ public record CollectorConfig(
           storeToken,
           storeOrg,
           storeBucket,
-          storeTimeout);
+          storeTimeout,
+          spool());
     }
   }
 }

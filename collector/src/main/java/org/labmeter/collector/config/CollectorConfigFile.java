@@ -76,10 +76,40 @@ final class CollectorConfigFile {
     store.put("bucket", new Key("storeBucket", (b, n) -> b.storeBucket(text("store.bucket", n))));
     store.put(
         "timeout", new Key("storeTimeout", (b, n) -> b.storeTimeout(duration("store.timeout", n))));
+    Map<String, Key> spool = new LinkedHashMap<>();
+    spool.put(
+        "directory",
+        new Key(
+            "spoolDirectory",
+            (b, n) -> b.spoolDirectory(n.isNull() ? null : Path.of(text("spool.directory", n)))));
+    spool.put(
+        "maxBytes",
+        new Key("spoolMaxBytes", (b, n) -> b.spoolMaxBytes(longValue("spool.maxBytes", n))));
+    spool.put(
+        "segmentBytes",
+        new Key(
+            "spoolSegmentBytes",
+            (b, n) -> b.spoolSegmentBytes(longValue("spool.segmentBytes", n))));
+    spool.put(
+        "backpressurePercent",
+        new Key(
+            "spoolBackpressurePercent",
+            (b, n) -> b.spoolBackpressurePercent(integer("spool.backpressurePercent", n))));
+    spool.put(
+        "unhealthyPercent",
+        new Key(
+            "spoolUnhealthyPercent",
+            (b, n) -> b.spoolUnhealthyPercent(integer("spool.unhealthyPercent", n))));
+    spool.put(
+        "retryBackoffMax",
+        new Key(
+            "spoolRetryBackoffMax",
+            (b, n) -> b.spoolRetryBackoffMax(duration("spool.retryBackoffMax", n))));
     SECTIONS.put("mqtt", mqtt);
     SECTIONS.put("workers", workers);
     SECTIONS.put("verify", verify);
     SECTIONS.put("store", store);
+    SECTIONS.put("spool", spool);
   }
 
   private CollectorConfigFile() {}
@@ -194,6 +224,13 @@ final class CollectorConfigFile {
       throw new ConfigException(path, "must be a whole number, got '" + node + "'");
     }
     return node.intValue();
+  }
+
+  private static long longValue(String path, JsonNode node) {
+    if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw new ConfigException(path, "must be a whole number, got '" + node + "'");
+    }
+    return node.longValue();
   }
 
   private static StoreKind storeKind(JsonNode node) {

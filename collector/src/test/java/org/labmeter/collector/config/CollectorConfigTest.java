@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
 
 class CollectorConfigTest {
@@ -106,7 +107,8 @@ class CollectorConfigTest {
                 "abc",
                 "lab",
                 "telemetry",
-                Duration.ofMillis(1500)));
+                Duration.ofMillis(1500),
+                null));
   }
 
   @Test
@@ -151,11 +153,59 @@ class CollectorConfigTest {
                 + " connectTimeout, ioThreads");
     assertThatThrownBy(() -> CollectorConfig.load(unknownSection))
         .hasMessage(
-            unknownSection + ": unknown section 'database', allowed: mqtt, workers, verify, store");
+            unknownSection
+                + ": unknown section 'database', allowed: mqtt, workers, verify, store,"
+                + " spool");
     assertThatThrownBy(() -> CollectorConfig.load(duration))
         .hasMessageStartingWith(duration + ": verify.futureSkew: 'soon' is not a duration");
     assertThatThrownBy(() -> CollectorConfig.load(notNumber))
         .hasMessage(notNumber + ": workers.shards: must be a whole number, got '\"many\"'");
+  }
+
+  @Test
+  void theSpoolIsOffUnlessADirectoryIsGivenAndItsMarksArePercentOfTheBound() throws IOException {
+    assertThat(CollectorConfig.create(b -> {}).spool()).isNull();
+    Path file =
+        write(
+            """
+            spool:
+              directory: /var/lib/labmeter/spool
+              maxBytes: 2000000000
+              segmentBytes: 1048576
+              backpressurePercent: 90
+              unhealthyPercent: 25
+              retryBackoffMax: 2s
+            """);
+
+    SpoolSettings spool = CollectorConfig.load(file).spool();
+
+    assertThat(spool)
+        .isEqualTo(
+            new SpoolSettings(
+                Path.of("/var/lib/labmeter/spool"),
+                2_000_000_000L,
+                1_048_576,
+                1_800_000_000L, // 2,000,000,000 / 100 * 90
+                Duration.ofSeconds(5),
+                500_000_000L, // 2,000,000,000 / 100 * 25
+                Duration.ofSeconds(2),
+                GroupCommitLimits.DEFAULT));
+    assertThat(CollectorConfig.create(b -> b.spoolDirectory(Path.of("s"))).spool())
+        .isEqualTo(SpoolSettings.defaults(Path.of("s")));
+  }
+
+  @Test
+  void badSpoolSettingsNameTheKey() throws IOException {
+    Path small = write("spool:\n  directory: s\n  maxBytes: 1000\n");
+    Path percent = write("spool:\n  directory: s\n  backpressurePercent: 0\n");
+    Path noDirectory = write("spool:\n  maxBytes: 2000000\n");
+
+    assertThatThrownBy(() -> CollectorConfig.load(small))
+        .hasMessage(small + ": spool.maxBytes: must be 1048576..1099511627776, got 1000");
+    assertThatThrownBy(() -> CollectorConfig.load(percent))
+        .hasMessage(percent + ": spool.backpressurePercent: must be 1..100, got 0");
+    assertThatThrownBy(() -> CollectorConfig.load(noDirectory))
+        .hasMessageStartingWith(noDirectory + ": spool.directory: must be set when other spool");
   }
 
   private Path write(String yaml) throws IOException {

@@ -77,6 +77,7 @@ public final class DemoSystem implements AutoCloseable {
                 options.bindHost(),
                 options.apiPort(),
                 options.mqttPort(),
+                data.resolve("spool"),
                 b -> {}));
     registry = server.registry();
     List<String> secrets = enrollFleet(data);

@@ -2,6 +2,7 @@ package org.labmeter.launcher.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,8 @@ public final class LabMeterServer implements AutoCloseable {
   /**
    * @param registryUrl JDBC URL of the relational store (H2 file or PostgreSQL)
    * @param bindHost interface for MQTT and HTTP
+   * @param spoolDir where the collector spools batches while the store is down (PUBACK after the
+   *     fsync there); null to withhold PUBACK instead until the store is back
    * @param collector further collector settings (limits, verification); host, port and store URL
    *     are set from the other options
    */
@@ -39,6 +42,7 @@ public final class LabMeterServer implements AutoCloseable {
       String bindHost,
       int apiPort,
       int mqttPort,
+      Path spoolDir,
       Consumer<CollectorConfig.Builder> collector) {}
 
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -90,6 +94,9 @@ public final class LabMeterServer implements AutoCloseable {
             b -> {
               o.collector().accept(b);
               b.mqttHost(o.bindHost()).mqttPort(o.mqttPort()).storeUrl(storeHttpUrl);
+              if (o.spoolDir() != null) {
+                b.spoolDirectory(o.spoolDir());
+              }
             });
     collector =
         new Collector(
@@ -106,6 +113,7 @@ public final class LabMeterServer implements AutoCloseable {
             registry,
             reader,
             metrics);
+    api.healthCheck("collectorSpool", collector::healthy);
     await(api.start(), "the API on " + o.bindHost() + ":" + o.apiPort());
   }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
@@ -35,18 +36,21 @@ final class InstrumentRoutes {
   private final SampleReader reader;
   private final UsageService usage;
   private final PrometheusMeterRegistry metrics;
+  private final Map<String, BooleanSupplier> extraChecks;
 
   InstrumentRoutes(
       Vertx vertx,
       Registry registry,
       SampleReader reader,
       UsageService usage,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics,
+      Map<String, BooleanSupplier> extraChecks) {
     this.vertx = vertx;
     this.registry = registry;
     this.reader = reader;
     this.usage = usage;
     this.metrics = metrics;
+    this.extraChecks = Map.copyOf(extraChecks);
   }
 
   void mount(Router router) {
@@ -66,7 +70,7 @@ final class InstrumentRoutes {
   }
 
   private Map<String, Object> health() {
-    boolean store = reader.ping();
+    Map<String, String> checks = new LinkedHashMap<>();
     boolean db;
     try {
       registry.facilities();
@@ -74,14 +78,16 @@ final class InstrumentRoutes {
     } catch (RuntimeException e) {
       db = false;
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("status", store && db ? "UP" : "DOWN");
-    out.put(
-        "checks",
-        Map.of("relationalStore", db ? "UP" : "DOWN", "timeSeriesStore", store ? "UP" : "DOWN"));
-    if (!(store && db)) {
-      throw new ApiError(503, "unhealthy", "a dependency is down: " + out.get("checks"), null);
+    checks.put("relationalStore", db ? "UP" : "DOWN");
+    checks.put("timeSeriesStore", reader.ping() ? "UP" : "DOWN");
+    extraChecks.forEach((name, check) -> checks.put(name, check.getAsBoolean() ? "UP" : "DOWN"));
+    boolean up = checks.values().stream().allMatch("UP"::equals);
+    if (!up) {
+      throw new ApiError(503, "unhealthy", "a dependency is down: " + checks, null);
     }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", "UP");
+    out.put("checks", checks);
     return out;
   }
 

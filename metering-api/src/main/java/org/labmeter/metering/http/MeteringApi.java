@@ -6,8 +6,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
@@ -27,6 +30,7 @@ public final class MeteringApi {
   private final SampleReader reader;
   private final PrometheusMeterRegistry metrics;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Map<String, BooleanSupplier> healthChecks = new LinkedHashMap<>();
   private Vertx vertx;
   private HttpServer server;
 
@@ -38,10 +42,20 @@ public final class MeteringApi {
     this.metrics = metrics;
   }
 
+  /**
+   * Adds a check to {@code /health}, e.g. the collector's spool when both run in one process. Call
+   * before {@link #start()}; a check runs on a worker thread and must be cheap.
+   */
+  public MeteringApi healthCheck(String name, BooleanSupplier check) {
+    healthChecks.put(name, check);
+    return this;
+  }
+
   public CompletableFuture<Void> start() {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    new InstrumentRoutes(vertx, registry, reader, new UsageService(registry, reader), metrics)
+    new InstrumentRoutes(
+            vertx, registry, reader, new UsageService(registry, reader), metrics, healthChecks)
         .mount(router);
     new EvidenceRoutes(vertx, registry, reader).mount(router);
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);

@@ -1,0 +1,165 @@
+package org.labmeter.collector.spool;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.store.BatchStore;
+import org.labmeter.collector.store.StoreWriteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread {@value #THREAD_NAME}: while the spool holds batches, writes the oldest of them to the
+ * store in groups and, only once the store accepted a group, moves the spool's replay position past
+ * it (fsync'd). A failed write is retried after a pause that doubles up to {@code backoffMax}; a
+ * write retried after a store that kept part of it lands once thanks to the store's dedup keys.
+ */
+final class SpoolReplayer implements Runnable {
+  static final String THREAD_NAME = "collector-spool-replay";
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolReplayer.class);
+  private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final DiskSpool spool;
+  private final BatchStore store;
+  private final GroupCommitLimits group;
+  private final long backoffMaxNanos;
+  private final SpoolMetrics metrics;
+  private final Runnable onProgress;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final Condition stop = lock.newCondition();
+  private volatile boolean stopping;
+
+  /**
+   * @param onProgress runs after each replayed group, on this thread
+   */
+  SpoolReplayer(
+      DiskSpool spool,
+      BatchStore store,
+      GroupCommitLimits group,
+      Duration backoffMax,
+      SpoolMetrics metrics,
+      Runnable onProgress) {
+    this.spool = spool;
+    this.store = store;
+    this.group = group;
+    this.backoffMaxNanos = Math.max(BACKOFF_MIN_NANOS, backoffMax.toNanos());
+    this.metrics = metrics;
+    this.onProgress = onProgress;
+  }
+
+  /** Something was spooled: wakes the thread if it idles (not while it backs off). */
+  void wake() {
+    lock.lock();
+    try {
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Asks the thread to end after the request in flight, if any. */
+  void requestStop() {
+    lock.lock();
+    try {
+      stopping = true;
+      work.signalAll();
+      stop.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void run() {
+    long backoff = BACKOFF_MIN_NANOS;
+    boolean failing = false;
+    long replayedSinceEmpty = 0;
+    while (!stopping) {
+      if (spool.isEmpty()) {
+        awaitWork();
+        continue;
+      }
+      SpoolSlice slice;
+      try {
+        slice = spool.peek(group.maxBatches(), group.maxBytes());
+        if (slice.records() == 0) {
+          awaitWork();
+          continue;
+        }
+        if (!slice.batches().isEmpty()) {
+          store.write(slice.batches());
+        }
+        spool.markDone(slice);
+      } catch (StoreWriteException e) {
+        metrics.storeError();
+        if (!failing) {
+          LOG.warn(
+              "Replaying from the spool ({} batches waiting) failed: {}; retrying with back-off"
+                  + " up to {} ms",
+              spool.records(),
+              e.getMessage(),
+              TimeUnit.NANOSECONDS.toMillis(backoffMaxNanos));
+        }
+        failing = true;
+        await(stop, backoff);
+        backoff = Math.min(backoffMaxNanos, backoff * 2);
+        continue;
+      } catch (IOException | RuntimeException e) {
+        LOG.error(
+            "Replay from the spool in {} failed; retrying (a group written twice lands once)",
+            spool.directory(),
+            e);
+        await(stop, backoff);
+        backoff = Math.min(backoffMaxNanos, backoff * 2);
+        continue;
+      }
+      metrics.replayed(slice.batches().size());
+      replayedSinceEmpty += slice.batches().size();
+      if (failing) {
+        LOG.info("Store accepts writes again; replaying {} spooled batches", spool.records());
+      }
+      failing = false;
+      backoff = BACKOFF_MIN_NANOS;
+      onProgress.run();
+      if (spool.isEmpty()) {
+        LOG.info(
+            "Spool {} drained: {} batches replayed to the store; new batches go straight to it",
+            spool.directory(),
+            replayedSinceEmpty);
+        replayedSinceEmpty = 0;
+      }
+    }
+  }
+
+  /** Idles until something is spooled; checked under the lock {@link #wake} takes. */
+  private void awaitWork() {
+    lock.lock();
+    try {
+      if (!stopping && spool.isEmpty()) {
+        work.awaitNanos(IDLE_CHECK_NANOS);
+      }
+    } catch (InterruptedException e) {
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void await(Condition condition, long nanos) {
+    lock.lock();
+    try {
+      if (!stopping) {
+        condition.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+}
