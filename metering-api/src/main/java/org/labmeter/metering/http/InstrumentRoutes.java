@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
@@ -67,6 +68,7 @@ final class InstrumentRoutes {
         .get("/api/v1/instruments/:id")
         .handler(ctx -> blocking(ctx, () -> instrumentView(requireInstrument(ctx), Instant.now())));
     router.get("/api/v1/instruments/:id/usage").handler(ctx -> blocking(ctx, () -> usage(ctx)));
+    router.get("/api/v1/instruments/:id/power").handler(ctx -> blocking(ctx, () -> power(ctx)));
   }
 
   private Map<String, Object> health() {
@@ -128,6 +130,61 @@ final class InstrumentRoutes {
           "to", "a usage window may span at most " + MAX_WINDOW.toDays() + " days");
     }
     return JsonViews.usage(usage.usage(instrument.id(), from, to).orElseThrow());
+  }
+
+  /**
+   * Recent power for a sparkline: the last {@code minutes} (1..1440, default 15) cut into {@code
+   * points} buckets (2..500, default 60), each the mean of its samples, or null where it has none
+   * (no telemetry is shown as a hole, never as zero).
+   */
+  private Map<String, Object> power(RoutingContext ctx) {
+    Instrument instrument = requireInstrument(ctx);
+    int minutes = intParam(ctx, "minutes", 15, 1, 1440);
+    int points = intParam(ctx, "points", 60, 2, 500);
+    long to = Instant.now().toEpochMilli();
+    long from = to - minutes * 60_000L;
+    ObservationSeries series = reader.read(instrument.id(), from, to);
+    double[] sum = new double[points];
+    int[] count = new int[points];
+    double bucket = (to - from) / (double) points;
+    for (int i = 0; i < series.size(); i++) {
+      double w = series.powerW(i);
+      if (Double.isNaN(w)) {
+        continue;
+      }
+      int b = (int) Math.min(points - 1, (series.timestampMillis(i) - from) / bucket);
+      sum[b] += w;
+      count[b]++;
+    }
+    List<Double> watts = new ArrayList<>(points);
+    for (int b = 0; b < points; b++) {
+      watts.add(count[b] == 0 ? null : sum[b] / count[b]);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("instrument", instrument.id());
+    out.put("from", Instant.ofEpochMilli(from).toString());
+    out.put("to", Instant.ofEpochMilli(to).toString());
+    out.put("bucketMillis", (long) bucket);
+    out.put("watts", watts);
+    return out;
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty() || values.get(0).isBlank()) {
+      return fallback;
+    }
+    try {
+      int v = Integer.parseInt(values.get(0));
+      if (v >= min && v <= max) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ApiError.badRequest(
+        name,
+        name + " must be an integer in " + min + ".." + max + ", got '" + values.get(0) + "'");
   }
 
   private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {

@@ -165,6 +165,21 @@ class MeteringApiTest {
   }
 
   @Test
+  void recentPowerIsBucketedAndMissingTelemetryIsAHoleNotZero() throws Exception {
+    // the hand-written samples lie years before now: every bucket of the last 15 minutes is empty
+    HttpResponse<String> r = get("/api/v1/instruments/nmr-1/power?minutes=15&points=30");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode p = json.readTree(r.body());
+    assertThat(p.get("watts")).hasSize(30);
+    assertThat(p.get("watts")).allMatch(JsonNode::isNull);
+    assertThat(p.get("bucketMillis").asLong()).isEqualTo(30_000L);
+
+    HttpResponse<String> bad = get("/api/v1/instruments/nmr-1/power?minutes=0");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(bad.body()).at("/error/field").asText()).isEqualTo("minutes");
+  }
+
+  @Test
   void healthAndMetricsAnswer() throws Exception {
     HttpResponse<String> health = get("/health");
     assertThat(health.statusCode()).isEqualTo(200);
