@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.labmeter.collector.auth.AgentDirectory;
 import org.labmeter.collector.auth.Authenticator;
+import org.labmeter.collector.bridge.MqttBridge;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.StoreKind;
 import org.labmeter.collector.ingest.ShardedExecutor;
@@ -36,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector daemon: an MQTT 3.1.1 listener that authenticates agents, checks their topics,
- * verifies each signed batch and writes it to the time-series store before acknowledging it.
- * Threading is described in docs/collector-threading.md.
+ * The collector daemon: an MQTT 3.1.1 listener (and, in bridge mode, a shared subscriber of an
+ * external broker) that authenticates agents, checks their topics, verifies each signed batch and
+ * writes it to the time-series store before acknowledging it. Threading is described in
+ * docs/collector-threading.md.
  */
 public final class Collector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
@@ -61,6 +63,7 @@ public final class Collector implements AutoCloseable {
   private volatile ShardedExecutor workers;
   private volatile ThreadPoolExecutor authExecutor;
   private volatile MqttServer server;
+  private volatile MqttBridge bridge;
   private volatile int boundPort = -1;
 
   /**
@@ -174,17 +177,28 @@ public final class Collector implements AutoCloseable {
             config.mqttPort(),
             config.ioThreads(),
             new MqttChannelInitializer(config.maxPacketBytes(), config.connectTimeout(), services));
-    return server
-        .start()
-        .thenAccept(
-            address -> {
-              boundPort = address.getPort();
-              LOG.info(
-                  "Collector listening for MQTT on {}, writing to {} at {}",
-                  describe(address),
-                  config.storeKind(),
-                  config.storeUrl());
-            });
+    if (config.bridge() != null) {
+      bridge = new MqttBridge(config.bridge(), directory, sink, workers, metrics, registry);
+    }
+    CompletableFuture<Void> listening =
+        server
+            .start()
+            .thenAccept(
+                address -> {
+                  boundPort = address.getPort();
+                  LOG.info(
+                      "Collector listening for MQTT on {}, writing to {} at {}",
+                      describe(address),
+                      config.storeKind(),
+                      config.storeUrl());
+                });
+    MqttBridge b = bridge;
+    return b == null ? listening : listening.thenCompose(v -> b.start());
+  }
+
+  /** The bridge to the external broker, when the configuration has one. */
+  public Optional<MqttBridge> bridge() {
+    return Optional.ofNullable(bridge);
   }
 
   /** The port the listener is bound to, useful when the config asked for port 0. */
@@ -231,6 +245,10 @@ public final class Collector implements AutoCloseable {
   }
 
   private void release() {
+    MqttBridge b = bridge;
+    if (b != null) {
+      b.stopAccepting();
+    }
     MqttServer s = server;
     if (s != null) {
       s.stopAccepting();
@@ -241,6 +259,9 @@ public final class Collector implements AutoCloseable {
     }
     if (workers != null) {
       workers.shutdown(DRAIN_TIMEOUT);
+    }
+    if (b != null) {
+      b.stop(); // after the workers: their acknowledgements went out on this connection
     }
     sessions.closeAll().awaitUninterruptibly(5_000);
     if (s != null) {

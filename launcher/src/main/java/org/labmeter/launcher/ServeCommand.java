@@ -1,5 +1,7 @@
 package org.labmeter.launcher;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,6 +41,25 @@ final class ServeCommand implements Callable<Integer> {
           "where the collector keeps batches (fsync'd) while the store is down; without it,"
               + " PUBACK waits until the store is back")
   Path spoolDir;
+
+  @Option(
+      names = "--bridge-uri",
+      description =
+          "also take agents' telemetry from this broker (tcp://host:port) through a shared"
+              + " subscription, so that several nodes split one fleet")
+  String bridgeUri;
+
+  @Option(
+      names = "--bridge-client-id",
+      description =
+          "this node's client id at the broker; keep it across restarts (default: labmeter-<host>)")
+  String bridgeClientId;
+
+  @Option(
+      names = "--bridge-group",
+      defaultValue = "labmeter",
+      description = "shared-subscription group of the fleet's nodes (default: ${DEFAULT-VALUE})")
+  String bridgeGroup;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Store store;
@@ -97,7 +118,11 @@ final class ServeCommand implements Callable<Integer> {
                 apiPort,
                 mqttPort,
                 spoolDir,
-                b -> {}));
+                b -> {
+                  if (bridgeUri != null) {
+                    b.bridgeUri(bridgeUri).bridgeClientId(clientId()).bridgeGroup(bridgeGroup);
+                  }
+                }));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -112,5 +137,17 @@ final class ServeCommand implements Callable<Integer> {
         host, server.apiPort(), host, server.mqttPort(), server.storeHttpUrl());
     stopped.await();
     return 0;
+  }
+
+  private String clientId() {
+    if (bridgeClientId != null) {
+      return bridgeClientId;
+    }
+    try {
+      String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+      return ("labmeter-" + host).substring(0, Math.min(64, 9 + host.length()));
+    } catch (UnknownHostException e) {
+      return "labmeter-node";
+    }
   }
 }

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.labmeter.collector.bridge.BridgeSettings;
 import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
@@ -36,6 +37,8 @@ import org.labmeter.wire.BatchCodec;
  * @param storeTimeout read and write timeout of one store request
  * @param spool the disk spool that takes batches while the store is down, or {@code null} for none
  *     (a failed store write is then not acknowledged and the agents resend)
+ * @param bridge the external broker to take telemetry from through a shared subscription, besides
+ *     the listener, or {@code null} for none
  */
 public record CollectorConfig(
     String mqttHost,
@@ -56,7 +59,8 @@ public record CollectorConfig(
     String storeOrg,
     String storeBucket,
     Duration storeTimeout,
-    SpoolSettings spool) {
+    SpoolSettings spool,
+    BridgeSettings bridge) {
 
   /** Longest telemetry topic: "labmeter/v1/" + 64 + "/" + 64 + "/telemetry". */
   public static final int MAX_TOPIC_BYTES = 12 + 64 + 1 + 64 + 10;
@@ -142,6 +146,8 @@ public record CollectorConfig(
         + storeBucket
         + ", spool="
         + (spool == null ? "off" : spool.directory())
+        + ", bridge="
+        + (bridge == null ? "off" : bridge)
         + "]";
   }
 
@@ -208,8 +214,72 @@ public record CollectorConfig(
     private int spoolUnhealthyPercent = 50;
     private Duration spoolRetryBackoffMax = SpoolSettings.DEFAULT_RETRY_BACKOFF_MAX;
     private boolean spoolTuned;
+    private String bridgeUri;
+    private String bridgeClientId;
+    private String bridgeGroup = BridgeSettings.DEFAULT_GROUP;
+    private String bridgeUser;
+    private String bridgePassword;
+    private Duration bridgeKeepAlive = BridgeSettings.DEFAULT_KEEP_ALIVE;
+    private Duration bridgeMaxReconnectDelay = BridgeSettings.DEFAULT_MAX_RECONNECT_DELAY;
 
     Builder() {}
+
+    /** Turns bridge mode on with this broker ({@code tcp://host:port}); {@code null}: off. */
+    public Builder bridgeUri(String value) {
+      this.bridgeUri = value;
+      return this;
+    }
+
+    /** This collector's client id at the broker: stable across restarts, unique in the fleet. */
+    public Builder bridgeClientId(String value) {
+      this.bridgeClientId = value;
+      return this;
+    }
+
+    /** The shared-subscription group every collector of the fleet joins. */
+    public Builder bridgeGroup(String value) {
+      this.bridgeGroup = value;
+      return this;
+    }
+
+    /** The collector's broker account; {@code null} for an anonymous broker. */
+    public Builder bridgeUser(String value) {
+      this.bridgeUser = value;
+      return this;
+    }
+
+    public Builder bridgePassword(String value) {
+      this.bridgePassword = value;
+      return this;
+    }
+
+    public Builder bridgeKeepAlive(Duration value) {
+      this.bridgeKeepAlive = value;
+      return this;
+    }
+
+    public Builder bridgeMaxReconnectDelay(Duration value) {
+      this.bridgeMaxReconnectDelay = value;
+      return this;
+    }
+
+    private BridgeSettings bridge() {
+      if (bridgeUri == null) {
+        require(
+            "bridgeUri",
+            bridgeClientId == null,
+            "must be set when bridge.clientId is given (without it there is no bridge)");
+        return null;
+      }
+      return new BridgeSettings(
+          bridgeUri,
+          bridgeClientId,
+          bridgeGroup,
+          bridgeUser,
+          bridgePassword,
+          bridgeKeepAlive,
+          bridgeMaxReconnectDelay);
+    }
 
     /**
      * Turns the disk spool on, in this directory (created if missing); {@code null} turns it off.
@@ -392,7 +462,8 @@ public record CollectorConfig(
           storeOrg,
           storeBucket,
           storeTimeout,
-          spool());
+          spool(),
+          bridge());
     }
   }
 }

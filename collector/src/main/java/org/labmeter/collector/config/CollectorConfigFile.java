@@ -105,11 +105,31 @@ final class CollectorConfigFile {
         new Key(
             "spoolRetryBackoffMax",
             (b, n) -> b.spoolRetryBackoffMax(duration("spool.retryBackoffMax", n))));
+    Map<String, Key> bridge = new LinkedHashMap<>();
+    bridge.put("uri", new Key("bridgeUri", (b, n) -> b.bridgeUri(text("bridge.uri", n))));
+    bridge.put(
+        "clientId",
+        new Key("bridgeClientId", (b, n) -> b.bridgeClientId(text("bridge.clientId", n))));
+    bridge.put("group", new Key("bridgeGroup", (b, n) -> b.bridgeGroup(text("bridge.group", n))));
+    bridge.put(
+        "user", new Key("bridgeUser", (b, n) -> b.bridgeUser(n.isNull() ? null : n.asText())));
+    bridge.put(
+        "password",
+        new Key("bridgePassword", (b, n) -> b.bridgePassword(n.isNull() ? null : n.asText())));
+    bridge.put(
+        "keepAlive",
+        new Key("bridgeKeepAlive", (b, n) -> b.bridgeKeepAlive(duration("bridge.keepAlive", n))));
+    bridge.put(
+        "maxReconnectDelay",
+        new Key(
+            "bridgeMaxReconnectDelay",
+            (b, n) -> b.bridgeMaxReconnectDelay(duration("bridge.maxReconnectDelay", n))));
     SECTIONS.put("mqtt", mqtt);
     SECTIONS.put("workers", workers);
     SECTIONS.put("verify", verify);
     SECTIONS.put("store", store);
     SECTIONS.put("spool", spool);
+    SECTIONS.put("bridge", bridge);
   }
 
   private CollectorConfigFile() {}

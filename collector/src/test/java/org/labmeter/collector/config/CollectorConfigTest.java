@@ -108,6 +108,7 @@ class CollectorConfigTest {
                 "lab",
                 "telemetry",
                 Duration.ofMillis(1500),
+                null,
                 null));
   }
 
@@ -155,7 +156,7 @@ class CollectorConfigTest {
         .hasMessage(
             unknownSection
                 + ": unknown section 'database', allowed: mqtt, workers, verify, store,"
-                + " spool");
+                + " spool, bridge");
     assertThatThrownBy(() -> CollectorConfig.load(duration))
         .hasMessageStartingWith(duration + ": verify.futureSkew: 'soon' is not a duration");
     assertThatThrownBy(() -> CollectorConfig.load(notNumber))
