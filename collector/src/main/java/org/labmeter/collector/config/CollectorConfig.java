@@ -102,8 +102,8 @@ public record CollectorConfig(
   }
 
   /** Builds a config from the defaults plus whatever {@code customizer} sets. */
-  public static CollectorConfig create(Consumer<Builder> customizer) {
-    Builder builder = new Builder();
+  public static CollectorConfig create(Consumer<CollectorConfigBuilder> customizer) {
+    CollectorConfigBuilder builder = new CollectorConfigBuilder();
     customizer.accept(builder);
     return builder.build();
   }
@@ -151,21 +151,21 @@ public record CollectorConfig(
         + "]";
   }
 
-  private static void require(String field, boolean ok, String message) {
+  static void require(String field, boolean ok, String message) {
     if (!ok) {
       throw new ConfigException(field, message);
     }
   }
 
-  private static void range(String field, int value, int min, int max) {
+  static void range(String field, int value, int min, int max) {
     require(field, value >= min && value <= max, "must be " + min + ".." + max + ", got " + value);
   }
 
-  private static void rangeLong(String field, long value, long min, long max) {
+  static void rangeLong(String field, long value, long min, long max) {
     require(field, value >= min && value <= max, "must be " + min + ".." + max + ", got " + value);
   }
 
-  private static void positive(String field, Duration value, Duration max) {
+  static void positive(String field, Duration value, Duration max) {
     require(field, value != null, "must be set");
     require(
         field,
@@ -184,286 +184,6 @@ public record CollectorConfig(
           "must be an http:// or https:// URL with a host, got '" + url + "'");
     } catch (URISyntaxException e) {
       throw new ConfigException("storeUrl", "is not a URL: " + e.getMessage());
-    }
-  }
-
-  /** Mutable holder for {@link #create}; every field starts at its documented default. */
-  public static final class Builder {
-    private String mqttHost = "127.0.0.1";
-    private int mqttPort = 1883;
-    private int maxPacketBytes = DEFAULT_MAX_PACKET_BYTES;
-    private Duration connectTimeout = Duration.ofSeconds(10);
-    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private int workerShards = Math.max(2, Runtime.getRuntime().availableProcessors());
-    private int shardQueueCapacity = 256;
-    private GroupCommitLimits groupCommit = GroupCommitLimits.DEFAULT;
-    private int authThreads = 2;
-    private Duration futureSkew = Duration.ofMinutes(5);
-    private Duration lateAfter = Duration.ofHours(1);
-    private int quarantineSize = 100;
-    private StoreKind storeKind = StoreKind.QUESTDB;
-    private String storeUrl = "http://127.0.0.1:9000";
-    private String storeToken;
-    private String storeOrg = "labmeter";
-    private String storeBucket = "labmeter";
-    private Duration storeTimeout = Duration.ofSeconds(30);
-    private Path spoolDirectory;
-    private long spoolMaxBytes = SpoolSettings.DEFAULT_MAX_BYTES;
-    private long spoolSegmentBytes = SpoolSettings.DEFAULT_SEGMENT_BYTES;
-    private int spoolBackpressurePercent = 80;
-    private int spoolUnhealthyPercent = 50;
-    private Duration spoolRetryBackoffMax = SpoolSettings.DEFAULT_RETRY_BACKOFF_MAX;
-    private boolean spoolTuned;
-    private String bridgeUri;
-    private String bridgeClientId;
-    private String bridgeGroup = BridgeSettings.DEFAULT_GROUP;
-    private String bridgeUser;
-    private String bridgePassword;
-    private Duration bridgeKeepAlive = BridgeSettings.DEFAULT_KEEP_ALIVE;
-    private Duration bridgeMaxReconnectDelay = BridgeSettings.DEFAULT_MAX_RECONNECT_DELAY;
-
-    Builder() {}
-
-    /** Turns bridge mode on with this broker ({@code tcp://host:port}); {@code null}: off. */
-    public Builder bridgeUri(String value) {
-      this.bridgeUri = value;
-      return this;
-    }
-
-    /** This collector's client id at the broker: stable across restarts, unique in the fleet. */
-    public Builder bridgeClientId(String value) {
-      this.bridgeClientId = value;
-      return this;
-    }
-
-    /** The shared-subscription group every collector of the fleet joins. */
-    public Builder bridgeGroup(String value) {
-      this.bridgeGroup = value;
-      return this;
-    }
-
-    /** The collector's broker account; {@code null} for an anonymous broker. */
-    public Builder bridgeUser(String value) {
-      this.bridgeUser = value;
-      return this;
-    }
-
-    public Builder bridgePassword(String value) {
-      this.bridgePassword = value;
-      return this;
-    }
-
-    public Builder bridgeKeepAlive(Duration value) {
-      this.bridgeKeepAlive = value;
-      return this;
-    }
-
-    public Builder bridgeMaxReconnectDelay(Duration value) {
-      this.bridgeMaxReconnectDelay = value;
-      return this;
-    }
-
-    private BridgeSettings bridge() {
-      if (bridgeUri == null) {
-        require(
-            "bridgeUri",
-            bridgeClientId == null,
-            "must be set when bridge.clientId is given (without it there is no bridge)");
-        return null;
-      }
-      return new BridgeSettings(
-          bridgeUri,
-          bridgeClientId,
-          bridgeGroup,
-          bridgeUser,
-          bridgePassword,
-          bridgeKeepAlive,
-          bridgeMaxReconnectDelay);
-    }
-
-    /**
-     * Turns the disk spool on, in this directory (created if missing); {@code null} turns it off.
-     */
-    public Builder spoolDirectory(Path value) {
-      this.spoolDirectory = value;
-      return this;
-    }
-
-    /** Most bytes of spooled batches waiting for replay; writes past it are refused. */
-    public Builder spoolMaxBytes(long value) {
-      this.spoolMaxBytes = value;
-      this.spoolTuned = true;
-      return this;
-    }
-
-    public Builder spoolSegmentBytes(long value) {
-      this.spoolSegmentBytes = value;
-      this.spoolTuned = true;
-      return this;
-    }
-
-    /** Depth, in percent of {@code spoolMaxBytes}, from which writes wait for replay. */
-    public Builder spoolBackpressurePercent(int value) {
-      this.spoolBackpressurePercent = value;
-      this.spoolTuned = true;
-      return this;
-    }
-
-    /** Depth, in percent of {@code spoolMaxBytes}, from which the collector reports unhealthy. */
-    public Builder spoolUnhealthyPercent(int value) {
-      this.spoolUnhealthyPercent = value;
-      this.spoolTuned = true;
-      return this;
-    }
-
-    public Builder spoolRetryBackoffMax(Duration value) {
-      this.spoolRetryBackoffMax = value;
-      this.spoolTuned = true;
-      return this;
-    }
-
-    private SpoolSettings spool() {
-      if (spoolDirectory == null) {
-        require(
-            "spoolDirectory",
-            !spoolTuned,
-            "must be set when other spool settings are given (without it there is no spool)");
-        return null;
-      }
-      long minMax = Math.max(1L << 20, 2L * groupCommit.maxBytes());
-      rangeLong("spoolMaxBytes", spoolMaxBytes, minMax, 1L << 40);
-      rangeLong("spoolSegmentBytes", spoolSegmentBytes, 64L * 1024, 1L << 30);
-      range("spoolBackpressurePercent", spoolBackpressurePercent, 1, 100);
-      range("spoolUnhealthyPercent", spoolUnhealthyPercent, 0, 100);
-      positive("spoolRetryBackoffMax", spoolRetryBackoffMax, Duration.ofMinutes(10));
-      return new SpoolSettings(
-          spoolDirectory,
-          spoolMaxBytes,
-          spoolSegmentBytes,
-          Math.max(1, spoolMaxBytes / 100 * spoolBackpressurePercent),
-          SpoolSettings.DEFAULT_BACKPRESSURE_MAX_WAIT,
-          spoolMaxBytes / 100 * spoolUnhealthyPercent,
-          spoolRetryBackoffMax,
-          groupCommit);
-    }
-
-    public Builder mqttHost(String value) {
-      this.mqttHost = value;
-      return this;
-    }
-
-    public Builder mqttPort(int value) {
-      this.mqttPort = value;
-      return this;
-    }
-
-    public Builder maxPacketBytes(int value) {
-      this.maxPacketBytes = value;
-      return this;
-    }
-
-    public Builder connectTimeout(Duration value) {
-      this.connectTimeout = value;
-      return this;
-    }
-
-    public Builder ioThreads(int value) {
-      this.ioThreads = value;
-      return this;
-    }
-
-    public Builder workerShards(int value) {
-      this.workerShards = value;
-      return this;
-    }
-
-    public Builder shardQueueCapacity(int value) {
-      this.shardQueueCapacity = value;
-      return this;
-    }
-
-    public Builder authThreads(int value) {
-      this.authThreads = value;
-      return this;
-    }
-
-    public Builder futureSkew(Duration value) {
-      this.futureSkew = value;
-      return this;
-    }
-
-    public Builder lateAfter(Duration value) {
-      this.lateAfter = value;
-      return this;
-    }
-
-    public Builder quarantineSize(int value) {
-      this.quarantineSize = value;
-      return this;
-    }
-
-    public Builder storeKind(StoreKind value) {
-      this.storeKind = value;
-      return this;
-    }
-
-    public Builder storeUrl(String value) {
-      this.storeUrl = value;
-      return this;
-    }
-
-    public Builder storeToken(String value) {
-      this.storeToken = value;
-      return this;
-    }
-
-    public Builder storeOrg(String value) {
-      this.storeOrg = value;
-      return this;
-    }
-
-    public Builder storeBucket(String value) {
-      this.storeBucket = value;
-      return this;
-    }
-
-    GroupCommitLimits currentGroupCommit() {
-      return groupCommit;
-    }
-
-    /** How many queued batches a worker writes in one store request (1 turns grouping off). */
-    public Builder groupCommit(GroupCommitLimits value) {
-      this.groupCommit = value;
-      return this;
-    }
-
-    public Builder storeTimeout(Duration value) {
-      this.storeTimeout = value;
-      return this;
-    }
-
-    public CollectorConfig build() {
-      return new CollectorConfig(
-          mqttHost,
-          mqttPort,
-          maxPacketBytes,
-          connectTimeout,
-          ioThreads,
-          workerShards,
-          shardQueueCapacity,
-          authThreads,
-          groupCommit,
-          futureSkew,
-          lateAfter,
-          quarantineSize,
-          storeKind,
-          storeUrl,
-          storeToken,
-          storeOrg,
-          storeBucket,
-          storeTimeout,
-          spool(),
-          bridge());
     }
   }
 }

@@ -21,7 +21,7 @@ import org.labmeter.collector.ingest.GroupCommitLimits;
 final class CollectorConfigFile {
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
-  private record Key(String builderField, BiConsumer<CollectorConfig.Builder, JsonNode> apply) {}
+  private record Key(String builderField, BiConsumer<CollectorConfigBuilder, JsonNode> apply) {}
 
   private static final Map<String, Map<String, Key>> SECTIONS = new LinkedHashMap<>();
 
@@ -142,7 +142,7 @@ final class CollectorConfigFile {
     } catch (JsonProcessingException e) {
       throw new ConfigException("(file)", file + ": not valid YAML: " + e.getOriginalMessage(), e);
     }
-    CollectorConfig.Builder builder = builderWithDefaults();
+    CollectorConfigBuilder builder = builderWithDefaults();
     if (root == null || root.isMissingNode() || root.isNull()) {
       return wrap(file, builder);
     }
@@ -196,11 +196,11 @@ final class CollectorConfigFile {
     return wrap(file, builder);
   }
 
-  private static CollectorConfig.Builder builderWithDefaults() {
-    return new CollectorConfig.Builder();
+  private static CollectorConfigBuilder builderWithDefaults() {
+    return new CollectorConfigBuilder();
   }
 
-  private static CollectorConfig wrap(Path file, CollectorConfig.Builder builder) {
+  private static CollectorConfig wrap(Path file, CollectorConfigBuilder builder) {
     try {
       return builder.build();
     } catch (ConfigException e) {
@@ -222,7 +222,7 @@ final class CollectorConfigFile {
   }
 
   private static GroupCommitLimits groupLimit(
-      CollectorConfig.Builder b, String path, JsonNode node, boolean batches) {
+      CollectorConfigBuilder b, String path, JsonNode node, boolean batches) {
     int value = integer(path, node);
     GroupCommitLimits current = b.currentGroupCommit();
     try {

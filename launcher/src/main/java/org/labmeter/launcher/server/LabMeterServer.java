@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.labmeter.collector.Collector;
 import org.labmeter.collector.auth.JdbcAgentDirectory;
 import org.labmeter.collector.config.CollectorConfig;
+import org.labmeter.collector.config.CollectorConfigBuilder;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.verify.JdbcChainHeads;
 import org.labmeter.metering.config.ApiConfig;
@@ -43,7 +44,7 @@ public final class LabMeterServer implements AutoCloseable {
       int apiPort,
       int mqttPort,
       Path spoolDir,
-      Consumer<CollectorConfig.Builder> collector) {}
+      Consumer<CollectorConfigBuilder> collector) {}
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PrometheusMeterRegistry metrics =
