@@ -3,6 +3,8 @@ package org.labmeter.launcher.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,8 +15,11 @@ import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.CollectorConfigBuilder;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.verify.JdbcChainHeads;
+import org.labmeter.metering.attribution.AttributionPolicy;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.http.MeteringApi;
+import org.labmeter.metering.ledger.LedgerRefreshJob;
+import org.labmeter.metering.ledger.LedgerService;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.registry.RelationalStore;
 import org.labmeter.metering.store.QuestDbSampleReader;
@@ -56,6 +61,10 @@ public final class LabMeterServer implements AutoCloseable {
   private Collector collector;
   private QuestDbSampleReader reader;
   private MeteringApi api;
+  private LedgerRefreshJob ledgerRefresh;
+
+  /** How often the ledger of yesterday and today is recomputed from the stores. */
+  static final Duration LEDGER_REFRESH = Duration.ofMinutes(5);
 
   private LabMeterServer() {}
 
@@ -116,6 +125,15 @@ public final class LabMeterServer implements AutoCloseable {
             metrics);
     api.healthCheck("collectorSpool", collector::healthy);
     await(api.start(), "the API on " + o.bindHost() + ":" + o.apiPort());
+    // Keeps the daily ledger of every instrument current: yesterday and today, every few minutes.
+    ledgerRefresh =
+        new LedgerRefreshJob(
+            registry,
+            new LedgerService(
+                registry, usageService(), AttributionPolicy.DEFAULT, Clock.systemUTC()),
+            Clock.systemUTC(),
+            LEDGER_REFRESH);
+    ledgerRefresh.start().join();
   }
 
   /** Waits for a start; a failure names what could not start, with its cause. */
@@ -165,6 +183,9 @@ public final class LabMeterServer implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (ledgerRefresh != null) {
+      ledgerRefresh.stop();
     }
     if (collector != null) {
       collector.stop();

@@ -1,7 +1,5 @@
 package org.labmeter.metering.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -14,8 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.labmeter.metering.evidence.BundleJson;
 import org.labmeter.metering.evidence.EvidenceBundle;
 import org.labmeter.metering.evidence.EvidenceExporter;
@@ -36,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class EvidenceRoutes {
   private static final Logger log = LoggerFactory.getLogger(EvidenceRoutes.class);
 
-  private final ObjectMapper json = new ObjectMapper();
   private final Vertx vertx;
   private final Registry registry;
   private final EvidenceExporter exporter;
@@ -68,15 +63,8 @@ final class EvidenceRoutes {
                 .putHeader("content-disposition", "attachment; filename=\"" + e.filename() + "\"")
                 .sendFile(e.file().toString())
                 .onComplete(done -> delete(e.file()));
-          } else if (ar.cause() instanceof ApiError e) {
-            send(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
           } else {
-            log.warn("evidence export {} failed", ctx.request().path(), ar.cause());
-            send(
-                ctx,
-                500,
-                JsonViews.error(
-                    "internal_error", "the export failed: " + ar.cause().getMessage(), null));
+            Replies.failed(ctx, ar.cause());
           }
         });
   }
@@ -89,8 +77,8 @@ final class EvidenceRoutes {
     if (registry.instrument(id).isEmpty()) {
       throw ApiError.notFound("id", "no instrument with id '" + id + "'");
     }
-    Instant to = instantParam(ctx, "to", Instant.now());
-    Instant from = instantParam(ctx, "from", to.minus(InstrumentRoutes.DEFAULT_WINDOW));
+    Instant to = Params.instant(ctx, "to", Instant.now());
+    Instant from = Params.instant(ctx, "from", to.minus(InstrumentRoutes.DEFAULT_WINDOW));
     if (!from.isBefore(to)) {
       throw ApiError.badRequest("from", "from (" + from + ") must be before to (" + to + ")");
     }
@@ -129,39 +117,11 @@ final class EvidenceRoutes {
     return t.toString().replace(":", "").replace("-", "");
   }
 
-  private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty() || values.get(0).isBlank()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(values.get(0));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          name,
-          name
-              + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, got '"
-              + values.get(0)
-              + "'");
-    }
-  }
-
   private static void delete(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the temporary bundle " + file, e);
-    }
-  }
-
-  private void send(RoutingContext ctx, int status, Object body) {
-    try {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader("content-type", "application/json; charset=utf-8")
-          .end(json.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
     }
   }
 }

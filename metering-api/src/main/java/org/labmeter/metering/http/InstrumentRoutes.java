@@ -1,20 +1,15 @@
 package org.labmeter.metering.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.metering.registry.Instrument;
@@ -22,16 +17,12 @@ import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
 import org.labmeter.metering.usage.UsageService;
 import org.labmeter.wire.Ids;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The read endpoints of /api/v1 for instruments and their usage, plus /health and /metrics. */
 final class InstrumentRoutes {
-  private static final Logger log = LoggerFactory.getLogger(InstrumentRoutes.class);
   static final Duration DEFAULT_WINDOW = Duration.ofHours(24);
   static final Duration MAX_WINDOW = Duration.ofDays(800);
 
-  private final ObjectMapper json = new ObjectMapper();
   private final Vertx vertx;
   private final Registry registry;
   private final SampleReader reader;
@@ -55,7 +46,7 @@ final class InstrumentRoutes {
   }
 
   void mount(Router router) {
-    router.get("/health").handler(ctx -> blocking(ctx, this::health));
+    router.get("/health").handler(ctx -> Replies.blocking(vertx, ctx, 200, this::health));
     router
         .get("/metrics")
         .handler(
@@ -63,12 +54,21 @@ final class InstrumentRoutes {
                 ctx.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(metrics.scrape()));
-    router.get("/api/v1/instruments").handler(ctx -> blocking(ctx, this::listInstruments));
+    router
+        .get("/api/v1/instruments")
+        .handler(ctx -> Replies.blocking(vertx, ctx, 200, this::listInstruments));
     router
         .get("/api/v1/instruments/:id")
-        .handler(ctx -> blocking(ctx, () -> instrumentView(requireInstrument(ctx), Instant.now())));
-    router.get("/api/v1/instruments/:id/usage").handler(ctx -> blocking(ctx, () -> usage(ctx)));
-    router.get("/api/v1/instruments/:id/power").handler(ctx -> blocking(ctx, () -> power(ctx)));
+        .handler(
+            ctx ->
+                Replies.blocking(
+                    vertx, ctx, 200, () -> instrumentView(requireInstrument(ctx), Instant.now())));
+    router
+        .get("/api/v1/instruments/:id/usage")
+        .handler(ctx -> Replies.blocking(vertx, ctx, 200, () -> usage(ctx)));
+    router
+        .get("/api/v1/instruments/:id/power")
+        .handler(ctx -> Replies.blocking(vertx, ctx, 200, () -> power(ctx)));
   }
 
   private Map<String, Object> health() {
@@ -120,8 +120,8 @@ final class InstrumentRoutes {
 
   private Map<String, Object> usage(RoutingContext ctx) {
     Instrument instrument = requireInstrument(ctx);
-    Instant to = instantParam(ctx, "to", Instant.now());
-    Instant from = instantParam(ctx, "from", to.minus(DEFAULT_WINDOW));
+    Instant to = Params.instant(ctx, "to", Instant.now());
+    Instant from = Params.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
     if (!from.isBefore(to)) {
       throw ApiError.badRequest("from", "from (" + from + ") must be before to (" + to + ")");
     }
@@ -139,8 +139,8 @@ final class InstrumentRoutes {
    */
   private Map<String, Object> power(RoutingContext ctx) {
     Instrument instrument = requireInstrument(ctx);
-    int minutes = intParam(ctx, "minutes", 15, 1, 1440);
-    int points = intParam(ctx, "points", 60, 2, 500);
+    int minutes = Params.integer(ctx, "minutes", 15, 1, 1440);
+    int points = Params.integer(ctx, "points", 60, 2, 500);
     long to = Instant.now().toEpochMilli();
     long from = to - minutes * 60_000L;
     ObservationSeries series = reader.read(instrument.id(), from, to);
@@ -169,70 +169,5 @@ final class InstrumentRoutes {
     return out;
   }
 
-  private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty() || values.get(0).isBlank()) {
-      return fallback;
-    }
-    try {
-      int v = Integer.parseInt(values.get(0));
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw ApiError.badRequest(
-        name,
-        name + " must be an integer in " + min + ".." + max + ", got '" + values.get(0) + "'");
-  }
-
-  private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty() || values.get(0).isBlank()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(values.get(0));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          name,
-          name
-              + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, got '"
-              + values.get(0)
-              + "'");
-    }
-  }
-
   /** Runs {@code work} on a worker thread and answers with its JSON, or with an error body. */
-  private void blocking(RoutingContext ctx, Callable<Object> work) {
-    Future<Object> result = vertx.executeBlocking(work, false);
-    result.onComplete(
-        ar -> {
-          if (ar.succeeded()) {
-            send(ctx, 200, ar.result());
-          } else if (ar.cause() instanceof ApiError e) {
-            send(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
-          } else {
-            log.warn(
-                "request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-            send(
-                ctx,
-                500,
-                JsonViews.error(
-                    "internal_error", "the request failed: " + ar.cause().getMessage(), null));
-          }
-        });
-  }
-
-  private void send(RoutingContext ctx, int status, Object body) {
-    try {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader("content-type", "application/json; charset=utf-8")
-          .end(json.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
-    }
-  }
 }

@@ -2,7 +2,6 @@ package org.labmeter.metering.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -33,15 +32,12 @@ import org.labmeter.metering.sessions.SessionRepository;
 import org.labmeter.metering.store.SampleReader;
 import org.labmeter.metering.usage.UsageService;
 import org.labmeter.wire.Ids;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Evaluation periods and the reports served from the ledger or a period's snapshot (see
  * docs/ledger.md). JDBC runs on workers; CSV answers are UTF-8 with a byte-order mark.
  */
 final class ReportRoutes {
-  private static final Logger log = LoggerFactory.getLogger(ReportRoutes.class);
 
   private final ObjectMapper json = new ObjectMapper();
   private final Vertx vertx;
@@ -67,28 +63,28 @@ final class ReportRoutes {
 
   void mount(Router router) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(64 * 1024);
-    router.get("/api/v1/periods").handler(ctx -> blocking(ctx, 200, this::listPeriods));
+    router.get("/api/v1/periods").handler(ctx -> reply(ctx, 200, this::listPeriods));
     router
         .post("/api/v1/periods")
         .handler(body)
-        .handler(ctx -> blocking(ctx, 201, () -> createPeriod(ctx)));
+        .handler(ctx -> reply(ctx, 201, () -> createPeriod(ctx)));
     router
         .post("/api/v1/periods/:id/close")
         .handler(body)
-        .handler(ctx -> blocking(ctx, 201, () -> close(ctx)));
+        .handler(ctx -> reply(ctx, 201, () -> close(ctx)));
     router
         .post("/api/v1/periods/:id/corrections")
         .handler(body)
-        .handler(ctx -> blocking(ctx, 201, () -> correct(ctx)));
+        .handler(ctx -> reply(ctx, 201, () -> correct(ctx)));
     router
         .get("/api/v1/facilities/:id/report")
-        .handler(ctx -> blocking(ctx, 200, () -> facilityReport(ctx)));
+        .handler(ctx -> reply(ctx, 200, () -> facilityReport(ctx)));
     router
         .get("/api/v1/instruments/:id/report")
-        .handler(ctx -> blocking(ctx, 200, () -> instrumentReport(ctx)));
+        .handler(ctx -> reply(ctx, 200, () -> instrumentReport(ctx)));
     router
         .get("/api/v1/instruments/:id/service-records")
-        .handler(ctx -> blocking(ctx, 200, () -> serviceRecords(ctx)));
+        .handler(ctx -> reply(ctx, 200, () -> serviceRecords(ctx)));
   }
 
   private Object listPeriods() {
@@ -125,7 +121,7 @@ final class ReportRoutes {
     if (csv(ctx)) {
       List<InstrumentReport> all = new java.util.ArrayList<>(rows);
       all.add(total);
-      return new CsvBody(ReportCsv.write(all, lang(ctx)), id + "-" + p.id() + ".csv");
+      return csv(ReportCsv.write(all, lang(ctx)), id + "-" + p.id() + ".csv");
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("facilityId", id);
@@ -140,7 +136,7 @@ final class ReportRoutes {
     EvaluationPeriod p = period(ctx);
     InstrumentReport r = reports.instrument(i, p);
     if (csv(ctx)) {
-      return new CsvBody(ReportCsv.write(List.of(r), lang(ctx)), i.id() + "-" + p.id() + ".csv");
+      return csv(ReportCsv.write(List.of(r), lang(ctx)), i.id() + "-" + p.id() + ".csv");
     }
     return reportView(r);
   }
@@ -158,13 +154,34 @@ final class ReportRoutes {
     } catch (DateTimeException e) {
       throw ApiError.badRequest("zone", "zone must be a time-zone id such as Asia/Shanghai");
     }
-    return new CsvBody(
+    return csv(
         ServiceRecordExport.csv(records.records(i, p), lang(ctx), zone),
         i.id() + "-" + p.id() + "-service-records.csv");
   }
 
   /** A CSV answer instead of JSON. */
-  private record CsvBody(byte[] bytes, String fileName) {}
+  private static Replies.Download csv(byte[] bytes, String fileName) {
+    return new Replies.Download(bytes, "text/csv; charset=utf-8", fileName);
+  }
+
+  /** Like every route, with the period rules' refusals turned into error answers. */
+  private void reply(RoutingContext ctx, int status, Callable<Object> work) {
+    Replies.blocking(
+        vertx,
+        ctx,
+        status,
+        () -> {
+          try {
+            return work.call();
+          } catch (PeriodException e) {
+            throw switch (e.kind()) {
+              case INVALID -> new ApiError(400, "invalid_parameter", e.getMessage(), e.field());
+              case NOT_FOUND -> new ApiError(404, "not_found", e.getMessage(), e.field());
+              case CONFLICT -> new ApiError(409, "conflict", e.getMessage(), e.field());
+            };
+          }
+        });
+  }
 
   private Instrument instrument(RoutingContext ctx) {
     String id = ctx.pathParam("id");
@@ -274,56 +291,5 @@ final class ReportRoutes {
     out.put("periodDays", r.periodDays());
     out.put("totals", r.totals());
     return out;
-  }
-
-  private void blocking(RoutingContext ctx, int status, Callable<Object> work) {
-    Future<Object> result = vertx.executeBlocking(work, false);
-    result.onComplete(
-        ar -> {
-          if (ar.succeeded() && ar.result() instanceof CsvBody c) {
-            ctx.response()
-                .setStatusCode(200)
-                .putHeader("content-type", "text/csv; charset=utf-8")
-                .putHeader("content-disposition", "attachment; filename=\"" + c.fileName() + "\"")
-                .end(Buffer.buffer(c.bytes()));
-          } else if (ar.succeeded()) {
-            send(ctx, status, ar.result());
-          } else if (ar.cause() instanceof ApiError e) {
-            send(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
-          } else if (ar.cause() instanceof PeriodException e) {
-            int code =
-                switch (e.kind()) {
-                  case INVALID -> 400;
-                  case NOT_FOUND -> 404;
-                  case CONFLICT -> 409;
-                };
-            String name =
-                switch (e.kind()) {
-                  case INVALID -> "invalid_parameter";
-                  case NOT_FOUND -> "not_found";
-                  case CONFLICT -> "conflict";
-                };
-            send(ctx, code, JsonViews.error(name, e.getMessage(), e.field()));
-          } else {
-            log.warn(
-                "request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-            send(
-                ctx,
-                500,
-                JsonViews.error(
-                    "internal_error", "the request failed: " + ar.cause().getMessage(), null));
-          }
-        });
-  }
-
-  private void send(RoutingContext ctx, int status, Object body) {
-    try {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader("content-type", "application/json; charset=utf-8")
-          .end(json.writeValueAsString(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
-    }
   }
 }

@@ -1,7 +1,5 @@
 package org.labmeter.metering.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,11 +10,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.labmeter.metering.attribution.AttributionEngine;
 import org.labmeter.metering.attribution.AttributionPolicy;
 import org.labmeter.metering.attribution.AttributionResult;
@@ -47,7 +43,6 @@ final class SessionRoutes {
   /** Largest accepted session file: 5 MiB, about 30,000 rows of a typical booking export. */
   static final long MAX_BODY_BYTES = 5L * 1024 * 1024;
 
-  private final ObjectMapper json = new ObjectMapper();
   private final Vertx vertx;
   private final Registry registry;
   private final UsageService usage;
@@ -70,13 +65,13 @@ final class SessionRoutes {
         .failureHandler(this::bodyFailure);
     router
         .get("/api/v1/instruments/:id/attribution")
-        .handler(ctx -> blocking(ctx, 200, () -> attribution(ctx)));
+        .handler(ctx -> Replies.blocking(vertx, ctx, 200, () -> attribution(ctx)));
   }
 
   private void importSessions(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (!Ids.isValid(id)) {
-      fail(
+      Replies.error(
           ctx,
           ApiError.badRequest("id", "instrument id must be 1..64 characters of [A-Za-z0-9._-]"));
       return;
@@ -84,7 +79,7 @@ final class SessionRoutes {
     String contentType = ctx.request().getHeader("content-type");
     Optional<ImportFormat> format = ImportFormat.ofMediaType(contentType);
     if (format.isEmpty()) {
-      fail(
+      Replies.error(
           ctx,
           new ApiError(
               415,
@@ -107,7 +102,7 @@ final class SessionRoutes {
         ar -> {
           if (ar.failed()) {
             log.warn("session import for instrument {} failed", id, ar.cause());
-            fail(
+            Replies.error(
                 ctx,
                 new ApiError(
                     500, "internal_error", "the import failed: " + ar.cause().getMessage(), null));
@@ -115,22 +110,23 @@ final class SessionRoutes {
           }
           ImportResult r = ar.result();
           if (r instanceof ImportResult.Imported ok) {
-            send(ctx, 201, SessionViews.imported(ok));
+            Replies.json(ctx, 201, SessionViews.imported(ok));
           } else if (r instanceof ImportResult.Invalid bad) {
-            send(ctx, 422, SessionViews.invalid(bad));
+            Replies.json(ctx, 422, SessionViews.invalid(bad));
           } else if (r instanceof ImportResult.UnknownInstrument u) {
-            fail(ctx, ApiError.notFound("id", "no instrument with id '" + u.instrumentId() + "'"));
+            Replies.error(
+                ctx, ApiError.notFound("id", "no instrument with id '" + u.instrumentId() + "'"));
           } else if (r instanceof ImportResult.Unreadable u) {
-            fail(ctx, new ApiError(400, "invalid_body", u.message(), u.field()));
+            Replies.error(ctx, new ApiError(400, "invalid_body", u.message(), u.field()));
           } else if (r instanceof ImportResult.Conflict c) {
-            fail(ctx, new ApiError(409, "conflict", c.message(), "id"));
+            Replies.error(ctx, new ApiError(409, "conflict", c.message(), "id"));
           }
         });
   }
 
   private void bodyFailure(RoutingContext ctx) {
     if (ctx.statusCode() == 413) {
-      fail(
+      Replies.error(
           ctx,
           new ApiError(
               413,
@@ -142,7 +138,7 @@ final class SessionRoutes {
     } else {
       log.warn("session import {} failed", ctx.request().path(), ctx.failure());
       int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
-      fail(ctx, new ApiError(status, "internal_error", "the request failed", null));
+      Replies.error(ctx, new ApiError(status, "internal_error", "the request failed", null));
     }
   }
 
@@ -155,8 +151,8 @@ final class SessionRoutes {
         registry
             .instrument(id)
             .orElseThrow(() -> ApiError.notFound("id", "no instrument with id '" + id + "'"));
-    Instant to = instantParam(ctx, "to", Instant.now());
-    Instant from = instantParam(ctx, "from", to.minus(InstrumentRoutes.DEFAULT_WINDOW));
+    Instant to = Params.instant(ctx, "to", Instant.now());
+    Instant from = Params.instant(ctx, "from", to.minus(InstrumentRoutes.DEFAULT_WINDOW));
     if (!from.isBefore(to)) {
       throw ApiError.badRequest("from", "from (" + from + ") must be before to (" + to + ")");
     }
@@ -176,56 +172,5 @@ final class SessionRoutes {
         AttributionEngine.attribute(
             derived.usage(), instrument.facilityId(), inWindow, AttributionPolicy.DEFAULT);
     return SessionViews.attribution(derived, AttributionPolicy.DEFAULT, result);
-  }
-
-  private static Instant instantParam(RoutingContext ctx, String name, Instant fallback) {
-    List<String> values = ctx.queryParam(name);
-    if (values.isEmpty() || values.get(0).isBlank()) {
-      return fallback;
-    }
-    try {
-      return Instant.parse(values.get(0));
-    } catch (DateTimeParseException e) {
-      throw ApiError.badRequest(
-          name,
-          name
-              + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z, got '"
-              + values.get(0)
-              + "'");
-    }
-  }
-
-  private void blocking(RoutingContext ctx, int status, Callable<Object> work) {
-    Future<Object> result = vertx.executeBlocking(work, false);
-    result.onComplete(
-        ar -> {
-          if (ar.succeeded()) {
-            send(ctx, status, ar.result());
-          } else if (ar.cause() instanceof ApiError e) {
-            fail(ctx, e);
-          } else {
-            log.warn(
-                "request {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-            fail(
-                ctx,
-                new ApiError(
-                    500, "internal_error", "the request failed: " + ar.cause().getMessage(), null));
-          }
-        });
-  }
-
-  private void fail(RoutingContext ctx, ApiError e) {
-    send(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
-  }
-
-  private void send(RoutingContext ctx, int status, Object body) {
-    try {
-      ctx.response()
-          .setStatusCode(status)
-          .putHeader("content-type", "application/json; charset=utf-8")
-          .end(json.writeValueAsString(body));
-    } catch (JsonProcessingException e) {
-      ctx.response().setStatusCode(500).end();
-    }
   }
 }
