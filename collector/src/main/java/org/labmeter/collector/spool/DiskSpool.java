@@ -1,6 +1,5 @@
 package org.labmeter.collector.spool;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,9 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DiskSpool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskSpool.class);
-  static final String DONE_FILE = "replayed.pos";
+  static final String DONE_FILE = ReplayPositionFile.NAME;
   private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spool");
-  private static final int DONE_BYTES = 20;
 
   private final Path dir;
   private final long segmentBytes;
@@ -42,7 +40,7 @@ public final class DiskSpool implements AutoCloseable {
   /** Segment number to the bytes of complete records in it. */
   private final TreeMap<Long, Long> segments = new TreeMap<>();
 
-  private final FileChannel doneChannel;
+  private final ReplayPositionFile replayed;
   private final int tornAtOpen;
   private FileChannel active;
   private long activeSegment = -1;
@@ -59,14 +57,8 @@ public final class DiskSpool implements AutoCloseable {
     this.segmentBytes = segmentBytes;
     this.maxBytes = maxBytes;
     Files.createDirectories(dir);
-    boolean fresh = !Files.exists(dir.resolve(DONE_FILE));
-    this.doneChannel =
-        FileChannel.open(
-            dir.resolve(DONE_FILE),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
-    if (fresh) {
+    this.replayed = new ReplayPositionFile(dir);
+    if (replayed.created()) {
       syncDirectory();
     }
     try {
@@ -190,7 +182,7 @@ public final class DiskSpool implements AutoCloseable {
           ch = FileChannel.open(segmentPath(pos.segment()), StandardOpenOption.READ);
           open.put(pos.segment(), ch);
         }
-        ByteBuffer header = readAt(ch, pos.offset(), SpoolRecords.HEADER_BYTES);
+        ByteBuffer header = SpoolRecords.readAt(ch, pos.offset(), SpoolRecords.HEADER_BYTES);
         int payloadLength = header.getInt(0);
         long frame = SpoolRecords.HEADER_BYTES + (long) payloadLength;
         if (!SpoolRecords.plausibleLength(payloadLength) || pos.offset() + frame > length) {
@@ -199,7 +191,8 @@ public final class DiskSpool implements AutoCloseable {
         if (n > 0 && size + frame > maxBytes) {
           break;
         }
-        ByteBuffer payload = readAt(ch, pos.offset() + SpoolRecords.HEADER_BYTES, payloadLength);
+        ByteBuffer payload =
+            SpoolRecords.readAt(ch, pos.offset() + SpoolRecords.HEADER_BYTES, payloadLength);
         if (SpoolRecords.crc(payload) != header.getInt(4)) {
           throw new IOException("spool record at " + describe(pos) + " fails its CRC");
         }
@@ -244,7 +237,7 @@ public final class DiskSpool implements AutoCloseable {
       next = new SpoolPosition(Math.max(nextSegment, next.segment() + 1), 0);
       nextSegment = next.segment();
     }
-    writeDone(next);
+    replayed.write(next);
     done = next;
     records = Math.max(0, leftRecords);
     bytes = records == 0 ? 0 : Math.max(0, bytes - slice.bytes());
@@ -264,7 +257,7 @@ public final class DiskSpool implements AutoCloseable {
         active = null;
       }
     } finally {
-      doneChannel.close();
+      replayed.close();
     }
   }
 
@@ -280,7 +273,7 @@ public final class DiskSpool implements AutoCloseable {
         }
       }
     }
-    SpoolPosition mark = readDone();
+    SpoolPosition mark = replayed.read();
     if (mark == null) {
       mark = new SpoolPosition(found.isEmpty() ? 0 : found.firstKey(), 0);
     }
@@ -330,34 +323,7 @@ public final class DiskSpool implements AutoCloseable {
     return torn;
   }
 
-  private SpoolPosition readDone() throws IOException {
-    if (doneChannel.size() < DONE_BYTES) {
-      if (doneChannel.size() > 0) {
-        LOG.warn(
-            "Spool replay position in {} is cut short; replaying from the oldest segment", dir);
-      }
-      return null;
-    }
-    ByteBuffer b = readAt(doneChannel, 0, DONE_BYTES);
-    if (SpoolRecords.crc(b.slice(0, 16)) != b.getInt(16)) {
-      LOG.warn("Spool replay position in {} fails its CRC; replaying from the oldest segment", dir);
-      return null;
-    }
-    return new SpoolPosition(b.getLong(0), b.getLong(8));
-  }
-
   // ---- helpers ----
-
-  private void writeDone(SpoolPosition position) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(DONE_BYTES);
-    b.putLong(0, position.segment()).putLong(8, position.offset());
-    b.putInt(16, SpoolRecords.crc(b.slice(0, 16)));
-    long at = 0;
-    while (b.hasRemaining()) {
-      at += doneChannel.write(b, at);
-    }
-    doneChannel.force(false);
-  }
 
   private void deleteSegmentsBefore(long segment) throws IOException {
     for (Long id : new ArrayList<>(segments.headMap(segment).keySet())) {
@@ -375,7 +341,7 @@ public final class DiskSpool implements AutoCloseable {
     try (FileChannel ch =
         FileChannel.open(segmentPath(position.segment()), StandardOpenOption.READ)) {
       ByteBuffer head =
-          readAt(
+          SpoolRecords.readAt(
               ch, position.offset(), SpoolRecords.HEADER_BYTES + SpoolRecords.PAYLOAD_PREFIX_BYTES);
       return SpoolRecords.receivedAt(head.position(SpoolRecords.HEADER_BYTES));
     }
@@ -448,15 +414,5 @@ public final class DiskSpool implements AutoCloseable {
 
   private String describe(SpoolPosition p) {
     return segmentPath(p.segment()).getFileName() + "@" + p.offset();
-  }
-
-  static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(length);
-    while (b.hasRemaining()) {
-      if (ch.read(b, position + b.position()) < 0) {
-        throw new EOFException("spool file ends at " + (position + b.position()));
-      }
-    }
-    return b.flip();
   }
 }

@@ -31,13 +31,13 @@ record SegmentScan(
       long bytes = 0;
       long first = -1;
       while (size - pos >= SpoolRecords.HEADER_BYTES) {
-        ByteBuffer header = DiskSpool.readAt(ch, pos, SpoolRecords.HEADER_BYTES);
+        ByteBuffer header = SpoolRecords.readAt(ch, pos, SpoolRecords.HEADER_BYTES);
         int length = header.getInt(0);
         if (!SpoolRecords.plausibleLength(length)
             || pos + SpoolRecords.HEADER_BYTES + length > size) {
           break;
         }
-        ByteBuffer payload = DiskSpool.readAt(ch, pos + SpoolRecords.HEADER_BYTES, length);
+        ByteBuffer payload = SpoolRecords.readAt(ch, pos + SpoolRecords.HEADER_BYTES, length);
         if (SpoolRecords.crc(payload) != header.getInt(4)) {
           break;
         }

@@ -1,6 +1,9 @@
 package org.labmeter.collector.spool;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.wire.BatchCodec;
@@ -79,5 +82,16 @@ final class SpoolRecords {
       return new BatchWrite(d.signedBatch(), chainOk, receivedAt);
     }
     return null;
+  }
+
+  /** Reads exactly {@code length} bytes at {@code position}, or fails at the end of the file. */
+  static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length);
+    while (b.hasRemaining()) {
+      if (ch.read(b, position + b.position()) < 0) {
+        throw new EOFException("spool file ends at " + (position + b.position()));
+      }
+    }
+    return b.flip();
   }
 }
