@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -214,31 +213,13 @@ public final class Registry {
   }
 
   @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  @FunctionalInterface
   private interface Work {
     void run(Connection c) throws SQLException;
   }
 
-  private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(mapper.map(rs));
-        }
-        return out;
-      }
+  private <T> List<T> query(String sql, Sql.Binder binder, Sql.RowMapper<T> mapper) {
+    try {
+      return Sql.query(dataSource, sql, binder, mapper);
     } catch (SQLException e) {
       throw new RegistryException("registry query failed: " + e.getMessage(), e);
     }

@@ -18,6 +18,7 @@ import org.labmeter.metering.attribution.ServiceDirection;
 import org.labmeter.metering.attribution.ServiceWay;
 import org.labmeter.metering.attribution.SessionKind;
 import org.labmeter.metering.attribution.UsageSession;
+import org.labmeter.metering.registry.Sql;
 
 /**
  * Reads and writes the {@code usage_session} table (H2 or PostgreSQL). An import is written in one
@@ -194,27 +195,9 @@ public final class SessionRepository {
     return e.getCause() instanceof SQLException cause && "23505".equals(cause.getSQLState());
   }
 
-  @FunctionalInterface
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
-  private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(mapper.map(rs));
-        }
-        return out;
-      }
+  private <T> List<T> query(String sql, Sql.Binder binder, Sql.RowMapper<T> mapper) {
+    try {
+      return Sql.query(dataSource, sql, binder, mapper);
     } catch (SQLException e) {
       throw new SessionStoreException("session query failed: " + e.getMessage(), e, false);
     }
