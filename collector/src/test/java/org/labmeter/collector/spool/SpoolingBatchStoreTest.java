@@ -118,7 +118,10 @@ class SpoolingBatchStoreTest {
     store.up = true;
     spooling.write(writes(3, 1)); // behind the spooled ones, whether replay has begun or not
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> spooling.depthRecords() == 0);
+    // the replayer counts a group just after marking it done: wait for both
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spooling.depthRecords() == 0 && counter("collector.spool.replayed") >= 3);
     assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L);
     assertThat(counter("collector.spool.replayed")).isGreaterThanOrEqualTo(3);
     assertThat(counter("collector.spool.store.errors")).isGreaterThanOrEqualTo(1);
