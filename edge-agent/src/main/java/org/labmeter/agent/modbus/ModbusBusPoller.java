@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.labmeter.agent.config.ModbusBus;
+import org.labmeter.agent.pipeline.PollerThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,7 @@ public final class ModbusBusPoller {
   private final ModbusBus bus;
   private final List<ModbusDevice> devices = new ArrayList<>();
   private final Clock clock;
-  private Thread thread;
-  private volatile boolean running;
-  private CompletableFuture<Void> stopped;
+  private final PollerThread poller;
   private ModbusConnection connection;
   private long nextConnectMillis;
   private long reconnectDelay;
@@ -39,6 +38,7 @@ public final class ModbusBusPoller {
     this.bus = bus;
     this.clock = clock;
     this.reconnectDelay = bus.timing().reconnectMillis();
+    this.poller = new PollerThread("labmeter-modbus-" + bus.key(), this::run);
   }
 
   public ModbusBus bus() {
@@ -47,7 +47,7 @@ public final class ModbusBusPoller {
 
   /** Adds a device; only before {@link #start}. */
   public synchronized void add(ModbusDevice device) {
-    if (thread != null) {
+    if (poller.started()) {
       throw new IllegalStateException("poller for " + bus.key() + " already started");
     }
     devices.add(device);
@@ -55,46 +55,22 @@ public final class ModbusBusPoller {
 
   /** Starts the thread; completes at once, since the first connection is tried on the thread. */
   public synchronized CompletableFuture<Void> start() {
-    if (thread == null) {
-      running = true;
+    if (!poller.started()) {
       long now = clock.millis();
       devices.forEach(d -> d.scheduleFirst(now));
-      thread = new Thread(this::run, "labmeter-modbus-" + bus.key());
-      thread.setDaemon(true);
-      thread.start();
     }
-    return CompletableFuture.completedFuture(null);
+    return poller.start();
   }
 
   /** Stops polling and closes the connection; completes when the thread has ended. Idempotent. */
-  public synchronized CompletableFuture<Void> stop() {
-    if (stopped != null) {
-      return stopped;
-    }
-    stopped = new CompletableFuture<>();
-    running = false;
-    if (thread == null) {
-      stopped.complete(null);
-      return stopped;
-    }
-    Thread t = thread;
-    LockSupport.unpark(t);
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            t.join();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          stopped.complete(null);
-        });
-    return stopped;
+  public CompletableFuture<Void> stop() {
+    return poller.stop();
   }
 
   private void run() {
     log.info("agent {}: polling {} Modbus devices on {}", agentId, devices.size(), bus.key());
     try {
-      while (running) {
+      while (poller.running()) {
         ModbusDevice next =
             devices.stream()
                 .min(Comparator.comparingLong(ModbusDevice::nextPollMillis))

@@ -10,6 +10,7 @@ import org.labmeter.adapters.serial.ScpiIdentity;
 import org.labmeter.adapters.serial.StatusParser;
 import org.labmeter.agent.config.SerialLine;
 import org.labmeter.agent.config.SerialSource;
+import org.labmeter.agent.pipeline.PollerThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,7 @@ public final class SerialStatusPoller {
   private final SerialLine line;
   private final StatusParser parser;
   private final Clock clock;
-  private Thread thread;
-  private volatile boolean running;
-  private CompletableFuture<Void> stopped;
+  private final PollerThread poller;
   private long reconnectDelay;
 
   public SerialStatusPoller(String agentId, SerialInstrument instrument, Clock clock) {
@@ -46,6 +45,7 @@ public final class SerialStatusPoller {
     this.parser = source.parser();
     this.clock = clock;
     this.reconnectDelay = line.reconnectMillis();
+    this.poller = new PollerThread("labmeter-serial-" + line.port(), this::run);
   }
 
   public SerialInstrument instrument() {
@@ -53,44 +53,18 @@ public final class SerialStatusPoller {
   }
 
   /** Starts the thread; completes at once, since the port is opened on the thread. */
-  public synchronized CompletableFuture<Void> start() {
-    if (thread == null && stopped == null) {
-      running = true;
-      thread = new Thread(this::run, "labmeter-serial-" + line.port());
-      thread.setDaemon(true);
-      thread.start();
-    }
-    return CompletableFuture.completedFuture(null);
+  public CompletableFuture<Void> start() {
+    return poller.start();
   }
 
   /** Stops polling and closes the port; completes when the thread has ended. Idempotent. */
-  public synchronized CompletableFuture<Void> stop() {
-    if (stopped != null) {
-      return stopped;
-    }
-    stopped = new CompletableFuture<>();
-    running = false;
-    if (thread == null) {
-      stopped.complete(null);
-      return stopped;
-    }
-    Thread t = thread;
-    LockSupport.unpark(t);
-    CompletableFuture.runAsync(
-        () -> {
-          try {
-            t.join();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          stopped.complete(null);
-        });
-    return stopped;
+  public CompletableFuture<Void> stop() {
+    return poller.stop();
   }
 
   private void run() {
     long nextPoll = clock.millis();
-    while (running) {
+    while (poller.running()) {
       SerialLineConnection connection = open();
       if (connection == null) {
         park(reconnectDelay);
@@ -100,7 +74,7 @@ public final class SerialStatusPoller {
       reconnectDelay = line.reconnectMillis();
       try (connection) {
         identify(connection);
-        while (running) {
+        while (poller.running()) {
           Optional<String> query = source.pollQuery();
           if (query.isPresent()) {
             long wait = nextPoll - clock.millis();
@@ -112,8 +86,8 @@ public final class SerialStatusPoller {
             nextPoll = Math.max(nextPoll + period, (clock.millis() / period + 1) * period);
             connection.send(query.get());
           }
-          String reply = connection.readLine(line.readTimeoutMillis(), () -> running);
-          if (!running) {
+          String reply = connection.readLine(line.readTimeoutMillis(), poller::running);
+          if (!poller.running()) {
             return;
           }
           if (reply == null) {
@@ -178,7 +152,7 @@ public final class SerialStatusPoller {
       return;
     }
     connection.send(query.get());
-    String reply = connection.readLine(line.readTimeoutMillis(), () -> running);
+    String reply = connection.readLine(line.readTimeoutMillis(), poller::running);
     Optional<ScpiIdentity> id = reply == null ? Optional.empty() : ScpiIdentity.parse(reply);
     id.ifPresent(instrument::identified);
     if (id.isPresent()) {
@@ -206,7 +180,7 @@ public final class SerialStatusPoller {
   private void park(long millis) {
     long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     long left;
-    while (running && (left = end - System.nanoTime()) > 0) {
+    while (poller.running() && (left = end - System.nanoTime()) > 0) {
       LockSupport.parkNanos(left);
     }
   }
