@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       RegistryCommand.class,
       BenchCommand.class,
+      BenchFleetCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,230 @@
+package org.labmeter.launcher.bench.fleet;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.labmeter.collector.Collector;
+import org.labmeter.collector.auth.AgentRecord;
+import org.labmeter.collector.auth.CredentialHash;
+import org.labmeter.collector.auth.InMemoryAgentDirectory;
+import org.labmeter.collector.config.CollectorConfig;
+import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.verify.InMemoryChainHeads;
+import org.labmeter.wire.AgentPublicKey;
+import org.labmeter.wire.Batch;
+import org.labmeter.wire.BatchCodec;
+import org.labmeter.wire.BatchHash;
+import org.labmeter.wire.DecodeResult;
+import org.labmeter.wire.Ed25519Signer;
+import org.labmeter.wire.Sample;
+import org.labmeter.wire.SignedBatch;
+
+/**
+ * The collector side of the fleet benchmark: embedded QuestDB and a collector that knows every
+ * fleet agent, driven by one-word commands on standard input so that a script can take the store
+ * down and up, read the heap and count what was stored while a separate load JVM runs.
+ *
+ * <p>Commands: {@code heap}, {@code stats}, {@code count}, {@code store-down}, {@code store-up},
+ * {@code quit}. Each answer is one line starting with the command's name in capitals.
+ */
+public final class FleetServer {
+  /** Credentials hashed cheaply: first-connection cost is not what the benchmark measures. */
+  private static final int BENCH_HASH_ITERATIONS = CredentialHash.MIN_ITERATIONS;
+
+  private final int agents;
+  private final int port;
+  private final Path root;
+  private final boolean spool;
+  private final PrintStream out;
+  private EmbeddedQuestDb store;
+
+  public FleetServer(int agents, int port, Path root, boolean spool, PrintStream out) {
+    this.agents = agents;
+    this.port = port;
+    this.root = root;
+    this.spool = spool;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    out.printf("VERIFY single-core Ed25519 verify: %.0f batches/s%n", verifyRate());
+    InMemoryAgentDirectory directory = new InMemoryAgentDirectory();
+    List<AgentRecord> records = new ArrayList<>(agents);
+    IntStream.range(0, agents).forEach(a -> records.add(null));
+    IntStream.range(0, agents)
+        .parallel()
+        .forEach(
+            a -> {
+              FleetAgent agent = FleetAgent.of(a);
+              records.set(
+                  a,
+                  new AgentRecord(
+                      agent.agentId(),
+                      CredentialHash.create(agent.secret().toCharArray(), BENCH_HASH_ITERATIONS)
+                          .encoded(),
+                      agent.key().publicKey(),
+                      Set.of(agent.instrumentId()),
+                      true));
+            });
+    records.forEach(directory::put);
+    Files.createDirectories(root);
+    int httpPort = freePort();
+    int pgPort = freePort();
+    store = EmbeddedQuestDb.start(root.resolve("questdb"), httpPort, pgPort);
+    CollectorConfig config =
+        CollectorConfig.create(
+            b -> {
+              b.mqttPort(port).storeUrl(store.httpUrl());
+              if (spool) {
+                b.spoolDirectory(root.resolve("spool"));
+              }
+            });
+    Collector collector =
+        new Collector(config, directory, new InMemoryChainHeads(), new SimpleMeterRegistry());
+    collector.start().join();
+    out.printf("READY port=%d agents=%d store=%s%n", collector.mqttPort(), agents, store.httpUrl());
+    out.flush();
+    HttpClient http = HttpClient.newHttpClient();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        switch (line.trim()) {
+          case "heap" -> out.printf("HEAP used %.1f MB%n", heapAfterGc() / 1e6);
+          case "stats" ->
+              out.printf(
+                  "STATS connections %d, spool %d records%n",
+                  collector.metrics().openConnections(),
+                  collector.spool().map(s -> s.depthRecords()).orElse(0L));
+          case "count" -> out.printf("COUNT %s%n", count(http, httpPort));
+          case "store-down" -> {
+            store.close();
+            out.println("STORE-DOWN");
+          }
+          case "store-up" -> {
+            store = EmbeddedQuestDb.start(root.resolve("questdb"), httpPort, pgPort);
+            out.println("STORE-UP");
+          }
+          case "quit" -> {
+            collector.stop();
+            store.close();
+            out.println("QUIT");
+            return;
+          }
+          case "" -> {}
+          default -> out.println("UNKNOWN " + line);
+        }
+        out.flush();
+      }
+    }
+    collector.stop();
+    store.close();
+  }
+
+  private static double verifyRate() {
+    Ed25519Signer key = FleetAgent.of(0).key();
+    AgentPublicKey publicKey = key.publicKey();
+    List<byte[]> envelopes = new ArrayList<>();
+    BatchHash previous = BatchHash.ZERO;
+    for (int i = 0; i < 200; i++) {
+      List<Sample> samples = new ArrayList<>();
+      for (int s = 0; s < 10; s++) {
+        samples.add(Sample.power(1_700_000_000_000L + (i * 10L + s) * 1000, 1000 + s, 1.0));
+      }
+      SignedBatch signed =
+          BatchCodec.sign(
+              new Batch(
+                  "fa00000",
+                  "fi00000",
+                  1,
+                  i,
+                  previous,
+                  1_700_000_000_000L,
+                  Batch.CLOCK_OFFSET_UNKNOWN,
+                  samples),
+              key);
+      previous = signed.hash();
+      envelopes.add(signed.envelope());
+    }
+    for (int i = 0; i < 2_000; i++) { // warm-up, so the JIT has compiled the verify path
+      BatchCodec.decode(envelopes.get(i % envelopes.size()));
+    }
+    long count = 0;
+    long start = System.nanoTime();
+    long end = start + 3_000_000_000L;
+    while (System.nanoTime() < end) {
+      byte[] envelope = envelopes.get((int) (count % envelopes.size()));
+      DecodeResult decoded = BatchCodec.decode(envelope);
+      if (!(decoded instanceof DecodeResult.Decoded d) || !d.signedBatch().verify(publicKey)) {
+        throw new IllegalStateException("benchmark batch does not verify");
+      }
+      count++;
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Rows in lm_batches once the count has stopped moving: QuestDB applies its write-ahead log a
+   * moment after a write is acknowledged, so a count read at once can trail the acknowledgements.
+   */
+  private static String count(HttpClient http, int httpPort) {
+    String last = countOnce(http, httpPort);
+    for (int i = 0; i < 60; i++) {
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000_000L);
+      String now = countOnce(http, httpPort);
+      if (now.equals(last)) {
+        return now;
+      }
+      last = now;
+    }
+    return last + " (still changing)";
+  }
+
+  private static String countOnce(HttpClient http, int httpPort) {
+    String sql = "SELECT count() batches, count_distinct(agent) agents FROM lm_batches";
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + httpPort
+                              + "/exec?query="
+                              + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      String body = r.body();
+      int at = body.indexOf("\"dataset\":");
+      return at < 0 ? body : "batches,agents " + body.substring(at + 10, body.indexOf('}', at));
+    } catch (Exception e) {
+      return "failed: " + e;
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.labmeter.launcher.bench.fleet;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every acknowledgement of a run: when it came (second of the run) and how long after its intended
+ * send time. Fixed arrays, filled without locks; percentiles are computed once at the end, per
+ * window, so the outage run can report live latency before, during and after the drain.
+ */
+final class LatencyLog {
+  private final int[] second;
+  private final int[] micros;
+  private final AtomicInteger size = new AtomicInteger();
+  private volatile long startNanos;
+
+  LatencyLog(int capacity) {
+    this.second = new int[capacity];
+    this.micros = new int[capacity];
+  }
+
+  /** Second 0 of the run: the first intended send. */
+  void begin(long nanos) {
+    startNanos = nanos;
+  }
+
+  void record(long intendedNanos, long ackNanos) {
+    int i = size.getAndIncrement();
+    if (i >= second.length) {
+      return;
+    }
+    second[i] = (int) ((ackNanos - startNanos) / 1_000_000_000L);
+    micros[i] = (int) Math.min(Integer.MAX_VALUE, (ackNanos - intendedNanos) / 1000);
+  }
+
+  int size() {
+    return Math.min(size.get(), second.length);
+  }
+
+  /** Latencies (µs) of acknowledgements that arrived in [fromSecond, toSecond), sorted. */
+  int[] window(int fromSecond, int toSecond) {
+    int n = size();
+    int[] out = new int[n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (second[i] >= fromSecond && second[i] < toSecond) {
+        out[k++] = micros[i];
+      }
+    }
+    out = Arrays.copyOf(out, k);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** Acknowledgements per second of the run. */
+  int[] perSecond(int seconds) {
+    int[] counts = new int[seconds + 1];
+    int n = size();
+    for (int i = 0; i < n; i++) {
+      counts[Math.min(seconds, Math.max(0, second[i]))]++;
+    }
+    return counts;
+  }
+
+  static void print(PrintStream out, String label, int[] sorted) {
+    if (sorted.length == 0) {
+      out.printf("%s: no acknowledgements%n", label);
+      return;
+    }
+    out.printf(
+        "%s: %d acks, latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+        label,
+        sorted.length,
+        at(sorted, 0.50) / 1000.0,
+        at(sorted, 0.99) / 1000.0,
+        at(sorted, 0.999) / 1000.0,
+        sorted[sorted.length - 1] / 1000.0);
+  }
+
+  static int at(int[] sorted, double q) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  }
+}
