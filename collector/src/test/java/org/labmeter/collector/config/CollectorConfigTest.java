@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.mqtt.ListenerSettings;
 import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
 
@@ -109,7 +110,8 @@ class CollectorConfigTest {
                 "telemetry",
                 Duration.ofMillis(1500),
                 null,
-                null));
+                null,
+                ListenerSettings.DEFAULT));
   }
 
   @Test
