@@ -183,12 +183,12 @@ final class CollectorConfigFile {
             "bridgeMaxReconnectDelay",
             (b, n) -> b.bridgeMaxReconnectDelay(duration("bridge.maxReconnectDelay", n))));
     SECTIONS.put("mqtt", mqtt);
-    SECTIONS.put("tls", tls);
     SECTIONS.put("workers", workers);
     SECTIONS.put("verify", verify);
     SECTIONS.put("store", store);
     SECTIONS.put("spool", spool);
     SECTIONS.put("bridge", bridge);
+    SECTIONS.put("tls", tls);
   }
 
   private CollectorConfigFile() {}

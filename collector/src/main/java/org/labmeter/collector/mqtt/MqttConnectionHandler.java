@@ -71,8 +71,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private String agentId;
   private ConnectHandshake.Request session;
   private PublishAdmission admission;
+  private PublishPacer pacer;
   private ReadGate gate;
-  private long rateResumeAtNanos;
   private ChannelHandlerContext ctx;
   private Runnable resumeReading;
 
@@ -200,7 +200,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
           pending.add(message); // PUBLISH payloads were copied; nothing here holds a buffer
         }
       }
-      case CONNECTED -> onConnected(message);
+      case CONNECTED -> pacer.offer(message);
       case CLOSING -> {}
     }
   }
@@ -256,12 +256,15 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     session = request;
-    admission =
-        new PublishAdmission(
-            agent,
-            request.mqtt5(),
-            limits.receiveMaximum(),
-            limits.publishRatePerAgent() > 0 ? services.sessions().rateOf(agentId, limits) : null);
+    admission = new PublishAdmission(agent, request.mqtt5(), limits.receiveMaximum());
+    pacer =
+        new PublishPacer(
+            limits.publishRatePerAgent() > 0 ? services.sessions().rateOf(agentId, limits) : null,
+            ctx.executor(),
+            this::onAdmitted,
+            this::pauseForRate,
+            () -> gate.resume(ReadGate.Reason.RATE),
+            () -> state != State.CONNECTED);
     state = State.CONNECTED;
     ctx.writeAndFlush(ConnectHandshake.accepted(request, limits, maxPacketBytes));
     armKeepAlive(request.keepAliveSeconds());
@@ -277,7 +280,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     pending.clear();
     for (Object message : replay) {
       if (state == State.CONNECTED) {
-        onConnected(message);
+        pacer.offer(message);
       }
     }
     gate.resume(ReadGate.Reason.AUTHENTICATING);
@@ -298,7 +301,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void onConnected(Object message) {
+  /** A packet the agent's publish rate lets through, in arrival order. */
+  private void onAdmitted(Object message) {
     if (message instanceof InboundPublish publish) {
       onPublish(publish);
       return;
@@ -344,7 +348,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
           MqttReplies.pubAck(publish.packetId(), r.reasonCode(), reasonString(r.reasonString())));
       return;
     }
-    holdToRate(admission.rateDelayNanos());
     PublishWork work =
         new PublishWork(
             services.sink(),
@@ -362,28 +365,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /**
-   * Over its rate, the agent's connection stops being read until its debt is repaid: nothing is
-   * dropped, TCP pushes back. Publishes already decoded still go on and lengthen the pause.
-   */
-  private void holdToRate(long delayNanos) {
-    if (delayNanos <= 0) {
-      return;
-    }
-    rateResumeAtNanos = Math.max(rateResumeAtNanos, System.nanoTime() + delayNanos);
+  private void pauseForRate() {
     if (gate.pause(ReadGate.Reason.RATE)) {
       services.metrics().publishRateLimited();
-      LOG.debug("Agent {} is over its publish rate; pausing reading", agentId);
-      ctx.executor().schedule(this::resumeAfterRate, delayNanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private void resumeAfterRate() {
-    long left = rateResumeAtNanos - System.nanoTime();
-    if (left > 0) {
-      ctx.executor().schedule(this::resumeAfterRate, left, TimeUnit.NANOSECONDS);
-    } else if (state == State.CONNECTED) {
-      gate.resume(ReadGate.Reason.RATE);
+      LOG.debug("Agent {} is over its publish rate; reading paused", agentId);
     }
   }
 

@@ -6,8 +6,7 @@ import org.labmeter.collector.auth.PublishTarget;
 import org.labmeter.collector.auth.TopicAcl;
 
 /**
- * Whether one connection's PUBLISH goes on to the agent's worker, and what it costs the agent's
- * rate. Holds the connection's count of QoS 1 publishes not yet answered (MQTT 5's Receive
+ * Whether one connection's PUBLISH goes on to the agent's worker. Holds the connection's count of QoS 1 publishes not yet answered (MQTT 5's Receive
  * Maximum). Used on the channel's event loop only.
  */
 final class PublishAdmission {
@@ -25,17 +24,12 @@ final class PublishAdmission {
   private final AgentRecord agent;
   private final boolean mqtt5;
   private final int receiveMaximum;
-  private final TokenBucket rate;
   private int inFlight;
 
-  /**
-   * @param rate the agent's bucket, or null when publishes are not rate-limited
-   */
-  PublishAdmission(AgentRecord agent, boolean mqtt5, int receiveMaximum, TokenBucket rate) {
+  PublishAdmission(AgentRecord agent, boolean mqtt5, int receiveMaximum) {
     this.agent = agent;
     this.mqtt5 = mqtt5;
     this.receiveMaximum = receiveMaximum;
-    this.rate = rate;
   }
 
   AgentRecord agent() {
@@ -72,13 +66,5 @@ final class PublishAdmission {
     if (publish.qos() == MqttQoS.AT_LEAST_ONCE && inFlight > 0) {
       inFlight--;
     }
-  }
-
-  /**
-   * Takes the publish's token from the agent's bucket; returns 0 when it had one, else how long
-   * (ns) reading should pause for the agent to be back within its rate.
-   */
-  long rateDelayNanos() {
-    return rate == null ? 0 : rate.take(System.nanoTime());
   }
 }

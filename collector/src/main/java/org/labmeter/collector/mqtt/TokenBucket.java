@@ -2,9 +2,7 @@ package org.labmeter.collector.mqtt;
 
 /**
  * Publish credit of one agent, shared by all its connections (which may run on different event
- * loops, hence the lock; it is held for a few arithmetic operations). A publish always takes its
- * token, running into debt when there is none: the publish is already decoded, and the caller
- * pauses reading for as long as the debt takes to repay instead of dropping anything.
+ * loops, hence the lock; it is held for a few arithmetic operations).
  */
 final class TokenBucket {
   private final double perNano;
@@ -19,15 +17,15 @@ final class TokenBucket {
     this.lastNanos = nowNanos;
   }
 
-  /** Takes one token; returns 0 when there was one, else the nanoseconds until the debt is repaid. */
-  synchronized long take(long nowNanos) {
+  /** Takes a token and returns 0, or takes nothing and returns the nanoseconds until one is due. */
+  synchronized long tryTake(long nowNanos) {
     long elapsed = Math.max(0, nowNanos - lastNanos);
-    lastNanos = nowNanos;
+    lastNanos = Math.max(lastNanos, nowNanos);
     tokens = Math.min(capacity, tokens + elapsed * perNano);
-    tokens -= 1;
-    if (tokens >= 0) {
+    if (tokens >= 1) {
+      tokens -= 1;
       return 0;
     }
-    return (long) Math.ceil(-tokens / perNano);
+    return Math.max(1, (long) Math.ceil((1 - tokens) / perNano));
   }
 }

@@ -153,12 +153,13 @@ class CollectorConfigTest {
         .hasMessage(
             unknownKey
                 + ": unknown key 'mqtt.hots', allowed in mqtt: host, port, maxPacketBytes,"
-                + " connectTimeout, ioThreads");
+                + " connectTimeout, ioThreads, minKeepAlive, maxKeepAlive, maxConnectionsPerAgent,"
+                + " publishRatePerAgent, publishBurstPerAgent, receiveMaximum");
     assertThatThrownBy(() -> CollectorConfig.load(unknownSection))
         .hasMessage(
             unknownSection
                 + ": unknown section 'database', allowed: mqtt, workers, verify, store,"
-                + " spool, bridge");
+                + " spool, bridge, tls");
     assertThatThrownBy(() -> CollectorConfig.load(duration))
         .hasMessageStartingWith(duration + ": verify.futureSkew: 'soon' is not a duration");
     assertThatThrownBy(() -> CollectorConfig.load(notNumber))
