@@ -44,6 +44,7 @@ final class TestCertificates {
   record Issued(KeyPair keys, X509Certificate certificate, Path pem, Path key, Path p12) {}
 
   private final Path dir;
+  private final String caName;
   private final KeyPair caKeys;
   private final X509Certificate ca;
   private final X500Name caSubject;
@@ -51,6 +52,7 @@ final class TestCertificates {
 
   TestCertificates(Path dir, String caName) throws Exception {
     this.dir = dir;
+    this.caName = caName;
     this.caKeys = newKeys();
     X500Name name = new X500Name("CN=" + caName);
     this.caSubject = name;
@@ -107,7 +109,7 @@ final class TestCertificates {
           "client",
           client.keys().getPrivate(),
           STORE_PASSWORD.toCharArray(),
-          new Certificate[] {client.certificate(), ca});
+          new Certificate[] {client.certificate()});
       kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(keys, STORE_PASSWORD.toCharArray());
     }
@@ -125,9 +127,9 @@ final class TestCertificates {
       builder.addExtension(Extension.subjectAlternativeName, false, alternatives);
     }
     X509Certificate certificate = sign(builder, caKeys.getPrivate());
-    Path pem = dir.resolve(file + ".pem");
-    Path key = dir.resolve(file + ".key");
-    Path p12 = dir.resolve(file + ".p12");
+    Path pem = dir.resolve(caName + "-" + file + ".pem");
+    Path key = dir.resolve(caName + "-" + file + ".key");
+    Path p12 = dir.resolve(caName + "-" + file + ".p12");
     Files.writeString(pem, pem("CERTIFICATE", certificate.getEncoded()));
     Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
     KeyStore store = KeyStore.getInstance("PKCS12");
