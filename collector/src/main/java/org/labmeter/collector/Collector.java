@@ -187,7 +187,9 @@ public final class Collector implements AutoCloseable {
                 config.maxPacketBytes(),
                 config.connectTimeout(),
                 services,
-                config.listener().tls() == null ? null : ServerTls.context(config.listener().tls())));
+                config.listener().tls() == null
+                    ? null
+                    : ServerTls.context(config.listener().tls())));
     if (config.bridge() != null) {
       bridge = new MqttBridge(config.bridge(), directory, sink, workers, metrics, registry);
     }

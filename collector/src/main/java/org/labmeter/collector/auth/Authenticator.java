@@ -53,8 +53,8 @@ public final class Authenticator {
   }
 
   /**
-   * For an agent whose TLS client certificate, signed by a trusted authority, already names it:
-   * the directory must still know it and have it enabled, but no password is needed.
+   * For an agent whose TLS client certificate, signed by a trusted authority, already names it: the
+   * directory must still know it and have it enabled, but no password is needed.
    */
   public AuthResult authenticateByCertificate(String agentId) {
     return authenticate(agentId, null, true);

@@ -82,7 +82,8 @@ final class CollectorConfigFile {
     tls.put(
         "keyStorePassword",
         new Key(
-            "tlsKeyStorePassword", (b, n) -> b.tlsKeyStorePassword(n.isNull() ? null : n.asText())));
+            "tlsKeyStorePassword",
+            (b, n) -> b.tlsKeyStorePassword(n.isNull() ? null : n.asText())));
     tls.put(
         "trustedCertificates",
         new Key(

@@ -16,8 +16,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * The names a verified TLS client certificate gives its holder: the subject's CN and the DNS names
- * among its subject alternative names. The TLS handshake has already checked the chain against
- * the trusted authorities; here only the names are read.
+ * among its subject alternative names. The TLS handshake has already checked the chain against the
+ * trusted authorities; here only the names are read.
  */
 record ClientCertificate(String subject, List<String> names) {
   ClientCertificate {

@@ -139,8 +139,7 @@ final class ConnectHandshake {
             keepAlive,
             keepAlive != asked,
             !mqtt5 || intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION, 1) != 0,
-            Integer.toUnsignedLong(
-                intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, -1)),
+            Integer.toUnsignedLong(intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, -1)),
             connect.payload().passwordInBytes(),
             certificate));
   }
@@ -194,7 +193,8 @@ final class ConnectHandshake {
       return MqttReplies.connAck(why.code(false));
     }
     return MqttReplies.connAck(
-        why.code(true), new MqttMessageBuilders.ConnAckPropertiesBuilder().reasonString(detail).build());
+        why.code(true),
+        new MqttMessageBuilders.ConnAckPropertiesBuilder().reasonString(detail).build());
   }
 
   private static int intProperty(MqttProperties properties, int id, int absent) {

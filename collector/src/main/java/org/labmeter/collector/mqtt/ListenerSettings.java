@@ -39,14 +39,19 @@ public record ListenerSettings(
     require(
         "maxKeepAlive",
         maxKeepAlive.isZero() || maxKeepAlive.compareTo(minKeepAlive) >= 0,
-        "must be 0s (no bound) or at least mqtt.minKeepAlive (" + minKeepAlive + "), got " + maxKeepAlive);
+        "must be 0s (no bound) or at least mqtt.minKeepAlive ("
+            + minKeepAlive
+            + "), got "
+            + maxKeepAlive);
     require(
         "maxConnectionsPerAgent",
         maxConnectionsPerAgent >= 1 && maxConnectionsPerAgent <= 1000,
         "must be 1..1000, got " + maxConnectionsPerAgent);
     require(
         "publishRatePerAgent",
-        publishRatePerAgent >= 0 && publishRatePerAgent <= 1_000_000 && !Double.isNaN(publishRatePerAgent),
+        publishRatePerAgent >= 0
+            && publishRatePerAgent <= 1_000_000
+            && !Double.isNaN(publishRatePerAgent),
         "must be 0 (no limit) .. 1000000 publishes per second, got " + publishRatePerAgent);
     require(
         "publishBurstPerAgent",

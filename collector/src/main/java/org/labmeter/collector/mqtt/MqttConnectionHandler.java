@@ -208,8 +208,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private void onConnect(MqttConnectMessage connect) {
     agentId = connect.payload().userName();
     ConnectHandshake.Outcome outcome =
-        ConnectHandshake.check(
-            connect, services.listener(), ClientCertificate.of(ctx.channel()));
+        ConnectHandshake.check(connect, services.listener(), ClientCertificate.of(ctx.channel()));
     if (outcome instanceof ConnectHandshake.Refuse refuse) {
       refuse(refuse.why(), refuse.mqtt5(), refuse.detail());
       return;
@@ -343,7 +342,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (decision instanceof PublishAdmission.Refuse r) {
       services.metrics().rejected(r.tag());
-      LOG.warn("Refused a publish of agent {} to {}: {}", agentId, publish.topic(), r.reasonString());
+      LOG.warn(
+          "Refused a publish of agent {} to {}: {}", agentId, publish.topic(), r.reasonString());
       ctx.writeAndFlush(
           MqttReplies.pubAck(publish.packetId(), r.reasonCode(), reasonString(r.reasonString())));
       return;

@@ -85,8 +85,8 @@ final class MqttReplies {
 
   /**
    * The MQTT 5 PUBACK code of an outcome that is acknowledged. A PUBACK ends the agent's delivery
-   * whatever its code, so only verdicts that resending cannot change get an error code; a batch
-   * the collector could not store gets no PUBACK at all.
+   * whatever its code, so only verdicts that resending cannot change get an error code; a batch the
+   * collector could not store gets no PUBACK at all.
    */
   static byte pubAckCode(IngestOutcome outcome) {
     if (outcome instanceof IngestOutcome.Rejected rejected) {
@@ -111,8 +111,7 @@ final class MqttReplies {
       return MqttProperties.NO_PROPERTIES;
     }
     MqttProperties properties = new MqttProperties();
-    properties.add(
-        new MqttProperties.StringProperty(MqttProperties.REASON_STRING, text));
+    properties.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, text));
     return properties;
   }
 }

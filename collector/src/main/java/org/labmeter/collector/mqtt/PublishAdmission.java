@@ -6,8 +6,9 @@ import org.labmeter.collector.auth.PublishTarget;
 import org.labmeter.collector.auth.TopicAcl;
 
 /**
- * Whether one connection's PUBLISH goes on to the agent's worker. Holds the connection's count of QoS 1 publishes not yet answered (MQTT 5's Receive
- * Maximum). Used on the channel's event loop only.
+ * Whether one connection's PUBLISH goes on to the agent's worker. Holds the connection's count of
+ * QoS 1 publishes not yet answered (MQTT 5's Receive Maximum). Used on the channel's event loop
+ * only.
  */
 final class PublishAdmission {
   sealed interface Decision {}
@@ -51,7 +52,8 @@ final class PublishAdmission {
     if (target instanceof PublishTarget.Denied denied) {
       String why = "publish to " + publish.topic() + ": " + denied.why();
       if (mqtt5 && publish.qos() == MqttQoS.AT_LEAST_ONCE) {
-        return new Refuse(MqttReplies.NOT_AUTHORIZED, "topic not permitted: " + denied.why(), "acl");
+        return new Refuse(
+            MqttReplies.NOT_AUTHORIZED, "topic not permitted: " + denied.why(), "acl");
       }
       return new Close(CloseReason.ACL, why);
     }

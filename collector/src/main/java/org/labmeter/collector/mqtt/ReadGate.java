@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Why reading from one connection is paused. Several reasons can hold at once (a full worker queue
- * and an agent over its publish rate); reading resumes only when the last one is lifted. Used on the
- * channel's event loop only.
+ * and an agent over its publish rate); reading resumes only when the last one is lifted. Used on
+ * the channel's event loop only.
  */
 final class ReadGate {
   enum Reason {

@@ -53,7 +53,8 @@ public final class SessionRegistry {
    *     channel and never takes another over
    */
   Admission authenticated(String agentId, String clientId, Channel channel, int maxPerAgent) {
-    String key = clientId == null || clientId.isEmpty() ? "#" + channel.id().asLongText() : clientId;
+    String key =
+        clientId == null || clientId.isEmpty() ? "#" + channel.id().asLongText() : clientId;
     Channel previous;
     synchronized (byAgent) {
       Map<String, Channel> mine = byAgent.computeIfAbsent(agentId, a -> new LinkedHashMap<>());
@@ -71,10 +72,13 @@ public final class SessionRegistry {
         agentId,
         clientId,
         previous.remoteAddress());
-    previous.eventLoop().execute(() -> {
-      previous.pipeline().fireUserEventTriggered(SessionTakenOver.INSTANCE);
-      previous.close();
-    });
+    previous
+        .eventLoop()
+        .execute(
+            () -> {
+              previous.pipeline().fireUserEventTriggered(SessionTakenOver.INSTANCE);
+              previous.close();
+            });
     return Admission.TOOK_OVER;
   }
 
@@ -105,7 +109,9 @@ public final class SessionRegistry {
         agentId,
         a ->
             new TokenBucket(
-                settings.publishRatePerAgent(), settings.publishBurstPerAgent(), System.nanoTime()));
+                settings.publishRatePerAgent(),
+                settings.publishBurstPerAgent(),
+                System.nanoTime()));
   }
 
   /** Stops reading from every connection, so that no new work arrives while workers drain. */

@@ -8,8 +8,8 @@ import org.labmeter.collector.config.ConfigException;
  * TLS on the MQTT listener. The key and certificate come either as PEM files ({@code
  * certificateChain} and a PKCS#8 {@code privateKey}) or as one PKCS#12 {@code keyStore}. With
  * {@code clientAuth} other than {@link ClientAuthMode#NONE}, client certificates are checked
- * against {@code trustedCertificates} (PEM), and a presented certificate must name the agent of
- * the CONNECT in its CN or in a subject alternative name.
+ * against {@code trustedCertificates} (PEM), and a presented certificate must name the agent of the
+ * CONNECT in its CN or in a subject alternative name.
  *
  * @param certificateReplacesPassword when true, an agent whose certificate names it may leave the
  *     CONNECT password out; a password that is given is still checked
@@ -37,8 +37,7 @@ public record TlsSettings(
     } else {
       readable("tlsKeyStore", keyStore);
     }
-    require(
-        "tlsClientAuth", clientAuth != null, "must be one of none, optional, required");
+    require("tlsClientAuth", clientAuth != null, "must be one of none, optional, required");
     if (clientAuth == ClientAuthMode.NONE) {
       require(
           "tlsCertificateReplacesPassword",
@@ -52,9 +51,12 @@ public record TlsSettings(
   /** Keeps the passwords out of logs. */
   @Override
   public String toString() {
-    return "TlsSettings[" + (keyStore != null ? "keyStore=" + keyStore : "certificateChain=" + certificateChain)
-        + ", clientAuth=" + clientAuth
-        + ", certificateReplacesPassword=" + certificateReplacesPassword
+    return "TlsSettings["
+        + (keyStore != null ? "keyStore=" + keyStore : "certificateChain=" + certificateChain)
+        + ", clientAuth="
+        + clientAuth
+        + ", certificateReplacesPassword="
+        + certificateReplacesPassword
         + "]";
   }
 

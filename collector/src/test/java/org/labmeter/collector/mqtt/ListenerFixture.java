@@ -33,9 +33,11 @@ final class ListenerFixture implements AutoCloseable {
   final CollectorMetrics metrics = new CollectorMetrics(registry);
   final SessionRegistry sessions = new SessionRegistry();
   final List<String> stored = new CopyOnWriteArrayList<>();
-  volatile Function<String, IngestOutcome> answer = body -> new IngestOutcome.Stored(1, ChainLink.LINKED);
+  volatile Function<String, IngestOutcome> answer =
+      body -> new IngestOutcome.Stored(1, ChainLink.LINKED);
 
-  private final ExecutorService auth = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-auth"));
+  private final ExecutorService auth =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "test-auth"));
   private final MqttServer server;
   final int port;
 

@@ -158,8 +158,7 @@ class Mqtt5HandlerTest {
 
   @Test
   void moreUnacknowledgedPublishesThanTheReceiveMaximumAreRefused() {
-    ListenerSettings two =
-        new ListenerSettings(Duration.ZERO, Duration.ZERO, 4, 0, 100, 2, null);
+    ListenerSettings two = new ListenerSettings(Duration.ZERO, Duration.ZERO, 4, 0, 100, 2, null);
     EmbeddedChannel ch = connected(two);
 
     ch.writeInbound(publish(MqttQoS.AT_LEAST_ONCE, 1, MqttProperties.NO_PROPERTIES));
@@ -190,8 +189,7 @@ class Mqtt5HandlerTest {
   @Test
   void anMqtt311KeepAliveOutsideTheBoundsIsRefused() {
     ListenerSettings bounded =
-        new ListenerSettings(
-            Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 0, 100, 64, null);
+        new ListenerSettings(Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 0, 100, 64, null);
     EmbeddedChannel tooShort = channel(bounded);
     tooShort.writeInbound(connect(MqttVersion.MQTT_3_1_1, "c", 5));
     MqttConnAckMessage ack = tooShort.readOutbound();
@@ -212,15 +210,17 @@ class Mqtt5HandlerTest {
     assertThat(ack5.variableHeader().connectReturnCode())
         .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
     assertThat(
-            ack5.variableHeader().properties().getProperty(MqttProperties.SERVER_KEEP_ALIVE).value())
+            ack5.variableHeader()
+                .properties()
+                .getProperty(MqttProperties.SERVER_KEEP_ALIVE)
+                .value())
         .isEqualTo(10);
   }
 
   @Test
   void keepAliveBoundsFollowTheRules() {
     ListenerSettings bounded =
-        new ListenerSettings(
-            Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 0, 100, 64, null);
+        new ListenerSettings(Duration.ofSeconds(10), Duration.ofSeconds(120), 4, 0, 100, 64, null);
     assertThat(ConnectHandshake.boundedKeepAlive(30, bounded)).isEqualTo(30);
     assertThat(ConnectHandshake.boundedKeepAlive(5, bounded)).isEqualTo(10);
     assertThat(ConnectHandshake.boundedKeepAlive(600, bounded)).isEqualTo(120);

@@ -84,19 +84,16 @@ class Mqtt5ListenerTest {
         Paho5 agent = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-1-a")) {
       MqttException refused =
           catchThrowableOfType(
-              MqttException.class,
-              () -> agent.connect(Paho5.options("agent-1", "wrong", null)));
+              MqttException.class, () -> agent.connect(Paho5.options("agent-1", "wrong", null)));
       assertThat(refused.getReasonCode()).isEqualTo(0x86);
-      assertThat(
-              listener.counter("collector.connections.refused", "reason", "bad_credential"))
+      assertThat(listener.counter("collector.connections.refused", "reason", "bad_credential"))
           .isEqualTo(1);
     }
   }
 
   @Test
   void aLongKeepAliveIsCutToTheMaximumByServerKeepAlive() throws Exception {
-    try (ListenerFixture listener =
-            new ListenerFixture(limits(Duration.ofSeconds(20), 4, 0, 100));
+    try (ListenerFixture listener = new ListenerFixture(limits(Duration.ofSeconds(20), 4, 0, 100));
         Paho5 agent = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-1-a")) {
       agent.connect(Paho5.options("agent-1", "secret-1", null)); // asks for 30 s
 
@@ -117,14 +114,15 @@ class Mqtt5ListenerTest {
       assertThat(second.publish(ListenerFixture.TOPIC_1, "b").getReasonCodes())
           .containsExactly(0x00);
       assertThat(listener.counter("collector.connections.takenover")).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(5)).until(() -> listener.sessions.connectionsOf("agent-1") == 1);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> listener.sessions.connectionsOf("agent-1") == 1);
     }
   }
 
   @Test
   void connectionsBeyondTheAgentsMaximumAreRefusedWithQuotaExceeded() throws Exception {
-    try (ListenerFixture listener =
-            new ListenerFixture(limits(Duration.ZERO, 1, 0, 100));
+    try (ListenerFixture listener = new ListenerFixture(limits(Duration.ZERO, 1, 0, 100));
         Paho5 first = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-1-a");
         Paho5 second = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-1-b");
         Paho5 other = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-2-a")) {
@@ -136,8 +134,7 @@ class Mqtt5ListenerTest {
               () -> second.connect(Paho5.options("agent-1", "secret-1", null)));
 
       assertThat(refused.getReasonCode()).isEqualTo(0x97);
-      assertThat(
-              listener.counter("collector.connections.refused", "reason", "agent_connections"))
+      assertThat(listener.counter("collector.connections.refused", "reason", "agent_connections"))
           .isEqualTo(1);
       assertThat(first.client.isConnected()).isTrue();
       other.connect(Paho5.options("agent-2", "secret-2", null)); // another agent is not held back
@@ -148,8 +145,7 @@ class Mqtt5ListenerTest {
   void anAgentOverItsRateIsSlowedDownNotDropped() throws Exception {
     // 5 at once, then 20 per second: the last of 25 publishes can leave no earlier than
     // 20 / 20 = 1 s after the first
-    try (ListenerFixture listener =
-            new ListenerFixture(limits(Duration.ZERO, 4, 20, 5));
+    try (ListenerFixture listener = new ListenerFixture(limits(Duration.ZERO, 4, 20, 5));
         Paho5 agent = new Paho5("tcp://127.0.0.1:" + listener.port, "agent-1-a")) {
       agent.connect(Paho5.options("agent-1", "secret-1", null));
       long start = System.nanoTime();

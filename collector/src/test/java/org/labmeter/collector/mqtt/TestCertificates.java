@@ -89,9 +89,7 @@ final class TestCertificates {
   /** A client certificate with another CN and {@code dnsName} as a subject alternative name. */
   Issued clientWithAlternativeName(String cn, String dnsName) throws Exception {
     return issue(
-        "client-" + cn,
-        cn,
-        new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+        "client-" + cn, cn, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
   }
 
   /** A TLS context trusting this authority, presenting {@code client} when not null. */
@@ -99,7 +97,8 @@ final class TestCertificates {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     KeyManagerFactory kmf = null;
     if (client != null) {
@@ -120,8 +119,7 @@ final class TestCertificates {
 
   private Issued issue(String file, String cn, GeneralNames alternatives) throws Exception {
     KeyPair keys = newKeys();
-    X509v3CertificateBuilder builder =
-        builder(caSubject, new X500Name("CN=" + cn), keys);
+    X509v3CertificateBuilder builder = builder(caSubject, new X500Name("CN=" + cn), keys);
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     if (alternatives != null) {
       builder.addExtension(Extension.subjectAlternativeName, false, alternatives);

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.config.ConfigException;
 
 /**
- * The TLS listener with certificates made at test time, against Paho's MQTT 5 client and Mosquitto's
- * {@code mosquitto_pub} (Debian package {@code mosquitto-clients}).
+ * The TLS listener with certificates made at test time, against Paho's MQTT 5 client and
+ * Mosquitto's {@code mosquitto_pub} (Debian package {@code mosquitto-clients}).
  */
 class TlsListenerTest {
   private static final Path MOSQUITTO_PUB = Path.of("/usr/bin/mosquitto_pub");
@@ -82,8 +82,7 @@ class TlsListenerTest {
 
       assertThat(refused.getReasonCode()).isEqualTo(0x87);
       assertThat(
-              listener.counter(
-                  "collector.connections.refused", "reason", "certificate_mismatch"))
+              listener.counter("collector.connections.refused", "reason", "certificate_mismatch"))
           .isEqualTo(1);
     }
   }
@@ -154,11 +153,16 @@ class TlsListenerTest {
       int rc =
           mosquittoPub(
               listener.port,
-              "--cafile", ca.caPem().toString(),
-              "--cert", agent1.pem().toString(),
-              "--key", agent1.key().toString(),
-              "-u", "agent-1",
-              "-m", "from mosquitto");
+              "--cafile",
+              ca.caPem().toString(),
+              "--cert",
+              agent1.pem().toString(),
+              "--key",
+              agent1.key().toString(),
+              "-u",
+              "agent-1",
+              "-m",
+              "from mosquitto");
 
       assertThat(rc).isZero();
       assertThat(listener.stored).containsExactly("agent-1 from mosquitto");
@@ -166,11 +170,16 @@ class TlsListenerTest {
       int mismatch =
           mosquittoPub(
               listener.port,
-              "--cafile", ca.caPem().toString(),
-              "--cert", agent1.pem().toString(),
-              "--key", agent1.key().toString(),
-              "-u", "agent-2",
-              "-m", "not agent-2");
+              "--cafile",
+              ca.caPem().toString(),
+              "--cert",
+              agent1.pem().toString(),
+              "--key",
+              agent1.key().toString(),
+              "-u",
+              "agent-2",
+              "-m",
+              "not agent-2");
       assertThat(mismatch).isNotZero();
       assertThat(listener.stored).hasSize(1);
     }
@@ -231,12 +240,18 @@ class TlsListenerTest {
     command.addAll(
         List.of(
             "-d",
-            "-V", "mqttv5",
-            "-h", "127.0.0.1",
-            "-p", String.valueOf(port),
-            "-i", "mosquitto-" + System.nanoTime(),
-            "-q", "1",
-            "-t", ListenerFixture.TOPIC_1));
+            "-V",
+            "mqttv5",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(port),
+            "-i",
+            "mosquitto-" + System.nanoTime(),
+            "-q",
+            "1",
+            "-t",
+            ListenerFixture.TOPIC_1));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, "mosquitto_pub", ".log");
     Process process =
@@ -248,5 +263,4 @@ class TlsListenerTest {
     System.out.println("mosquitto_pub: " + Files.readString(log, StandardCharsets.UTF_8).strip());
     return process.exitValue();
   }
-
 }
