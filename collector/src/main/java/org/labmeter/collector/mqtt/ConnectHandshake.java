@@ -44,6 +44,14 @@ final class ConnectHandshake {
       return System.identityHashCode(this);
     }
 
+    /**
+     * {@code text} where the client takes reason strings on PUBACK (Request Problem Information not
+     * 0, packets of at least 128 bytes), else null.
+     */
+    String reasonString(String text) {
+      return problemInformation && clientMaxPacketBytes >= 128 ? text : null;
+    }
+
     /** Keeps the password out of logs. */
     @Override
     public String toString() {

@@ -1,6 +1,7 @@
 package org.labmeter.collector.mqtt;
 
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -37,6 +38,19 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     this.connectTimeout = connectTimeout;
     this.services = services;
     this.tls = tls;
+  }
+
+  /** After CONNACK: the idle timer becomes 1.5 x the keep-alive, or goes for keep-alive 0. */
+  static void keepAlive(ChannelPipeline pipeline, int keepAliveSeconds) {
+    if (pipeline.get(IDLE) == null) {
+      return;
+    }
+    if (keepAliveSeconds > 0) {
+      pipeline.replace(
+          IDLE, IDLE, new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+    } else {
+      pipeline.remove(IDLE);
+    }
   }
 
   @Override

@@ -1,29 +1,23 @@
 package org.labmeter.collector.mqtt;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.auth.AuthResult;
@@ -48,9 +42,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Packets a client may send between CONNECT and our CONNACK before we give up on it. */
   static final int MAX_PENDING_BEFORE_CONNACK = 32;
 
-  /** Reason strings on PUBACK only for clients that take packets at least this large. */
-  private static final long MIN_PACKET_FOR_REASON_STRING = 128;
-
   private enum State {
     AWAITING_CONNECT,
     AUTHENTICATING,
@@ -73,6 +64,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private PublishAdmission admission;
   private PublishPacer pacer;
   private ReadGate gate;
+  private ConnectionEnd end;
   private ChannelHandlerContext ctx;
   private Runnable resumeReading;
 
@@ -92,6 +84,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.gate = new ReadGate(ctx.channel(), services.sessions());
+    this.end = new ConnectionEnd(ctx, services.metrics());
     this.resumeReading = () -> onLoop(() -> gate.resume(ReadGate.Reason.WORKERS));
   }
 
@@ -132,12 +125,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
           close(CloseReason.TOPIC_ALIAS, "topic alias in a PUBLISH (topic alias maximum is 0)");
           return;
         }
-        route(
-            new InboundPublish(
-                publish.variableHeader().topicName(),
-                publish.fixedHeader().qosLevel(),
-                publish.variableHeader().packetId(),
-                ByteBufUtil.getBytes(publish.payload())));
+        route(InboundPublish.copyOf(publish));
       } else {
         route(message);
       }
@@ -266,7 +254,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             () -> state != State.CONNECTED);
     state = State.CONNECTED;
     ctx.writeAndFlush(ConnectHandshake.accepted(request, limits, maxPacketBytes));
-    armKeepAlive(request.keepAliveSeconds());
+    MqttChannelInitializer.keepAlive(ctx.pipeline(), request.keepAliveSeconds());
     LOG.info(
         "Agent {} connected from {} (MQTT {}, client id '{}', keep-alive {} s{})",
         agentId,
@@ -285,21 +273,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     gate.resume(ReadGate.Reason.AUTHENTICATING);
   }
 
-  private void armKeepAlive(int keepAliveSeconds) {
-    if (ctx.pipeline().get(MqttChannelInitializer.IDLE) == null) {
-      return;
-    }
-    if (keepAliveSeconds > 0) {
-      ctx.pipeline()
-          .replace(
-              MqttChannelInitializer.IDLE,
-              MqttChannelInitializer.IDLE,
-              new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-    } else {
-      ctx.pipeline().remove(MqttChannelInitializer.IDLE);
-    }
-  }
-
   /** A packet the agent's publish rate lets through, in arrival order. */
   private void onAdmitted(Object message) {
     if (message instanceof InboundPublish publish) {
@@ -309,22 +282,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     MqttMessage m = (MqttMessage) message;
     switch (m.fixedHeader().messageType()) {
       case CONNECT -> close(CloseReason.PROTOCOL, "second CONNECT");
-      case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp());
-      case SUBSCRIBE -> {
-        MqttSubscribeMessage subscribe = (MqttSubscribeMessage) m;
-        LOG.info("Agent {} tried to subscribe to {}; refused", agentId, subscribe.payload());
-        ctx.writeAndFlush(
-            MqttReplies.subAckRefusingAll(
-                subscribe.variableHeader().messageId(),
-                subscribe.payload().topicSubscriptions().size()));
-      }
-      case UNSUBSCRIBE -> {
-        MqttUnsubscribeMessage unsubscribe = (MqttUnsubscribeMessage) m;
-        ctx.writeAndFlush(
-            MqttReplies.unsubAck(
-                unsubscribe.variableHeader().messageId(),
-                session.mqtt5(),
-                unsubscribe.payload().topics().size()));
+      case PINGREQ, SUBSCRIBE, UNSUBSCRIBE -> {
+        if (m.fixedHeader().messageType() == MqttMessageType.SUBSCRIBE) {
+          LOG.info("Agent {} tried to subscribe to {}; refused", agentId, m.payload());
+        }
+        ctx.writeAndFlush(MqttReplies.answer(m, session.mqtt5()));
       }
       case DISCONNECT -> {
         state = State.CLOSING;
@@ -345,7 +307,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       LOG.warn(
           "Refused a publish of agent {} to {}: {}", agentId, publish.topic(), r.reasonString());
       ctx.writeAndFlush(
-          MqttReplies.pubAck(publish.packetId(), r.reasonCode(), reasonString(r.reasonString())));
+          MqttReplies.pubAck(
+              publish.packetId(), r.reasonCode(), session.reasonString(r.reasonString())));
       return;
     }
     PublishWork work =
@@ -387,21 +350,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (publish.qos() == MqttQoS.AT_LEAST_ONCE
         && state == State.CONNECTED
         && ctx.channel().isActive()) {
-      ctx.writeAndFlush(
-          session.mqtt5()
-              ? MqttReplies.pubAck(
-                  publish.packetId(),
-                  MqttReplies.pubAckCode(outcome),
-                  reasonString(MqttReplies.pubAckReason(outcome)))
-              : MqttReplies.pubAck(publish.packetId()));
+      ctx.writeAndFlush(MqttReplies.pubAck(session, publish.packetId(), outcome));
     }
-  }
-
-  private String reasonString(String text) {
-    return session.problemInformation()
-            && session.clientMaxPacketBytes() >= MIN_PACKET_FOR_REASON_STRING
-        ? text
-        : null;
   }
 
   private void onDecoderFailure(Throwable cause) {
@@ -420,37 +370,23 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void refuse(ConnectRefusal why, boolean mqtt5, String detail) {
     state = State.CLOSING;
-    services.metrics().connectionRefused(why.tag());
-    LOG.warn(
-        "Refused connection from {} as agent {}: {} (CONNACK {})",
-        ctx.channel().remoteAddress(),
-        agentId,
-        detail,
-        why.code(mqtt5));
-    ctx.writeAndFlush(ConnectHandshake.refused(why, mqtt5, detail))
-        .addListener(ChannelFutureListener.CLOSE);
+    end.refuse(why, mqtt5, agentId, detail);
   }
 
-  /** Closes after a protocol, ACL or overload problem; logged once, counted by reason. */
+  /** Closes after a problem of the client's; logged once, counted by reason. */
   private void close(CloseReason reason, String why) {
-    if (state == State.CLOSING) {
-      return;
+    if (state != State.CLOSING) {
+      boolean tell = state == State.CONNECTED && session.mqtt5();
+      state = State.CLOSING;
+      end.reject(reason, agentId, why, tell);
     }
-    services.metrics().rejected(reason.tag());
-    LOG.warn("Closing connection {} of agent {}: {}", ctx.channel().remoteAddress(), agentId, why);
-    disconnect(reason, why);
   }
 
-  /** MQTT 5 after CONNACK: a DISCONNECT with the reason first. Then the connection closes. */
+  /** Closes for a reason that is not counted as a rejection. */
   private void disconnect(CloseReason reason, String why) {
-    boolean tell = state == State.CONNECTED && session.mqtt5() && ctx.channel().isActive();
+    boolean tell = state == State.CONNECTED && session.mqtt5();
     state = State.CLOSING;
-    if (tell) {
-      ctx.writeAndFlush(MqttReplies.disconnect(reason.code(), why))
-          .addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.close();
-    }
+    end.close(reason, why, tell);
   }
 
   /** Runs {@code task} on this channel's event loop, now if already there. */
@@ -471,10 +407,5 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     return message instanceof InboundPublish
         ? "PUBLISH"
         : String.valueOf(((MqttMessage) message).fixedHeader().messageType());
-  }
-
-  /** Test view of the negotiated session. */
-  Optional<ConnectHandshake.Request> session() {
-    return Optional.ofNullable(session);
   }
 }

@@ -7,6 +7,8 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import java.util.Arrays;
 import org.labmeter.collector.ingest.IngestOutcome;
 
@@ -76,6 +78,31 @@ final class MqttReplies {
       builder.addReasonCodes(codes);
     }
     return builder.build();
+  }
+
+  /** The answer to PINGREQ, SUBSCRIBE (refused) or UNSUBSCRIBE. */
+  static MqttMessage answer(MqttMessage request, boolean mqtt5) {
+    return switch (request.fixedHeader().messageType()) {
+      case SUBSCRIBE -> {
+        MqttSubscribeMessage subscribe = (MqttSubscribeMessage) request;
+        yield subAckRefusingAll(
+            subscribe.variableHeader().messageId(),
+            subscribe.payload().topicSubscriptions().size());
+      }
+      case UNSUBSCRIBE -> {
+        MqttUnsubscribeMessage unsubscribe = (MqttUnsubscribeMessage) request;
+        yield unsubAck(
+            unsubscribe.variableHeader().messageId(), mqtt5, unsubscribe.payload().topics().size());
+      }
+      default -> pingResp();
+    };
+  }
+
+  /** The PUBACK of an acknowledged outcome, in the session's version. */
+  static MqttMessage pubAck(ConnectHandshake.Request session, int packetId, IngestOutcome outcome) {
+    return session.mqtt5()
+        ? pubAck(packetId, pubAckCode(outcome), session.reasonString(pubAckReason(outcome)))
+        : pubAck(packetId);
   }
 
   static MqttMessage pingResp() {
