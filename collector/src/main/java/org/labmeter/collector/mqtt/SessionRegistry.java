@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,13 +73,17 @@ public final class SessionRegistry {
         agentId,
         clientId,
         previous.remoteAddress());
-    previous
-        .eventLoop()
-        .execute(
-            () -> {
-              previous.pipeline().fireUserEventTriggered(SessionTakenOver.INSTANCE);
-              previous.close();
-            });
+    try {
+      previous
+          .eventLoop()
+          .execute(
+              () -> {
+                previous.pipeline().fireUserEventTriggered(SessionTakenOver.INSTANCE);
+                previous.close();
+              });
+    } catch (RejectedExecutionException e) {
+      previous.close(); // its loop is stopping: nothing left to tell it
+    }
     return Admission.TOOK_OVER;
   }
 
