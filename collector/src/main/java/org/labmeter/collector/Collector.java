@@ -25,6 +25,7 @@ import org.labmeter.collector.metrics.CollectorMetrics;
 import org.labmeter.collector.mqtt.ConnectionServices;
 import org.labmeter.collector.mqtt.MqttChannelInitializer;
 import org.labmeter.collector.mqtt.MqttServer;
+import org.labmeter.collector.mqtt.ServerTls;
 import org.labmeter.collector.mqtt.SessionRegistry;
 import org.labmeter.collector.spool.SpoolingBatchStore;
 import org.labmeter.collector.store.BatchStore;
@@ -170,13 +171,25 @@ public final class Collector implements AutoCloseable {
             Clock.systemUTC());
     ConnectionServices services =
         new ConnectionServices(
-            new Authenticator(directory), authExecutor, workers, sink, sessions, metrics);
+            new Authenticator(directory),
+            authExecutor,
+            workers,
+            sink,
+            sessions,
+            metrics,
+            config.listener());
     server =
         new MqttServer(
             config.mqttHost(),
             config.mqttPort(),
             config.ioThreads(),
-            new MqttChannelInitializer(config.maxPacketBytes(), config.connectTimeout(), services));
+            new MqttChannelInitializer(
+                config.maxPacketBytes(),
+                config.connectTimeout(),
+                services,
+                config.listener().tls() == null
+                    ? null
+                    : ServerTls.context(config.listener().tls())));
     if (config.bridge() != null) {
       bridge = new MqttBridge(config.bridge(), directory, sink, workers, metrics, registry);
     }

@@ -255,31 +255,39 @@ class CollectorIntegrationTest {
   }
 
   @Test
-  void anMqtt5ClientIsRefusedWithUnsupportedProtocolVersion() throws Exception {
+  void anMqtt5ClientIsServedAndToldWhyItIsRefused() throws Exception {
     Path file = Files.write(dir.resolve("v5.bin"), new byte[] {1});
-    Run run =
-        run(
-            List.of(
-                "mosquitto_pub",
-                "-V",
-                "5",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                String.valueOf(collector.mqttPort()),
-                "-u",
-                "agent-1",
-                "-P",
-                "secret-1",
-                "-q",
-                "1",
-                "-t",
-                "labmeter/v1/agent-1/status",
-                "-f",
-                file.toString()));
+    List<String> v5 =
+        List.of(
+            "mosquitto_pub",
+            "-V",
+            "5",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(collector.mqttPort()),
+            "-u",
+            "agent-1",
+            "-q",
+            "1",
+            "-t",
+            "labmeter/v1/agent-1/status",
+            "-f",
+            file.toString(),
+            "-P");
 
-    assertThat(run.exitCode()).isNotZero();
-    assertThat(run.output().toLowerCase()).contains("protocol version");
+    Run served = run(concat(v5, "secret-1"));
+    Run refused = run(concat(v5, "wrong"));
+
+    assertThat(served.exitCode()).as(served.output()).isZero();
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output().toLowerCase()).contains("bad user name or password");
+  }
+
+  private static List<String> concat(List<String> list, String last) {
+    List<String> all = new java.util.ArrayList<>(list);
+    all.add(last);
+    return all;
   }
 
   @Test

@@ -49,6 +49,18 @@ public final class Authenticator {
    * @param password the CONNECT password bytes (UTF-8), or {@code null} when absent
    */
   public AuthResult authenticate(String agentId, byte[] password) {
+    return authenticate(agentId, password, false);
+  }
+
+  /**
+   * For an agent whose TLS client certificate, signed by a trusted authority, already names it: the
+   * directory must still know it and have it enabled, but no password is needed.
+   */
+  public AuthResult authenticateByCertificate(String agentId) {
+    return authenticate(agentId, null, true);
+  }
+
+  private AuthResult authenticate(String agentId, byte[] password, boolean certified) {
     if (!Ids.isValid(agentId)) {
       return new AuthResult.Refused(AuthResult.Reason.UNKNOWN_AGENT, agentId);
     }
@@ -68,6 +80,9 @@ public final class Authenticator {
     AgentRecord agent = found.get();
     if (!agent.enabled()) {
       return new AuthResult.Refused(AuthResult.Reason.DISABLED, agentId);
+    }
+    if (certified) {
+      return new AuthResult.Granted(agent);
     }
     if (password == null || password.length == 0) {
       return new AuthResult.Refused(AuthResult.Reason.MISSING_CREDENTIAL, agentId);

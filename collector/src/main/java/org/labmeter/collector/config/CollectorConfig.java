@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.labmeter.collector.bridge.BridgeSettings;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.mqtt.ListenerSettings;
 import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
 
@@ -39,6 +40,8 @@ import org.labmeter.wire.BatchCodec;
  *     (a failed store write is then not acknowledged and the agents resend)
  * @param bridge the external broker to take telemetry from through a shared subscription, besides
  *     the listener, or {@code null} for none
+ * @param listener the MQTT listener's limits (keep-alive bounds, connections and publish rate per
+ *     agent, MQTT 5 receive maximum) and its TLS
  */
 public record CollectorConfig(
     String mqttHost,
@@ -60,7 +63,8 @@ public record CollectorConfig(
     String storeBucket,
     Duration storeTimeout,
     SpoolSettings spool,
-    BridgeSettings bridge) {
+    BridgeSettings bridge,
+    ListenerSettings listener) {
 
   /** Longest telemetry topic: "labmeter/v1/" + 64 + "/" + 64 + "/telemetry". */
   public static final int MAX_TOPIC_BYTES = 12 + 64 + 1 + 64 + 10;
@@ -95,6 +99,7 @@ public record CollectorConfig(
     require("storeOrg", storeOrg != null && !storeOrg.isBlank(), "must not be blank");
     require("storeBucket", storeBucket != null && !storeBucket.isBlank(), "must not be blank");
     positive("storeTimeout", storeTimeout, Duration.ofMinutes(10));
+    require("listener", listener != null, "must be set");
     if (storeToken != null && storeToken.isBlank()) {
       storeToken = null;
     }
@@ -148,6 +153,8 @@ public record CollectorConfig(
         + (spool == null ? "off" : spool.directory())
         + ", bridge="
         + (bridge == null ? "off" : bridge)
+        + ", tls="
+        + (listener.tls() == null ? "off" : listener.tls())
         + "]";
   }
 

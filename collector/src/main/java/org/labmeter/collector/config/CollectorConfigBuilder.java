@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.labmeter.collector.bridge.BridgeSettings;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.mqtt.ClientAuthMode;
+import org.labmeter.collector.mqtt.ListenerSettings;
+import org.labmeter.collector.mqtt.TlsSettings;
 import org.labmeter.collector.spool.SpoolSettings;
 
 /**
@@ -48,6 +51,22 @@ public final class CollectorConfigBuilder {
   private String bridgePassword;
   private Duration bridgeKeepAlive = BridgeSettings.DEFAULT_KEEP_ALIVE;
   private Duration bridgeMaxReconnectDelay = BridgeSettings.DEFAULT_MAX_RECONNECT_DELAY;
+  private ListenerSettings listener = ListenerSettings.DEFAULT;
+  private Duration minKeepAlive = listener.minKeepAlive();
+  private Duration maxKeepAlive = listener.maxKeepAlive();
+  private int maxConnectionsPerAgent = listener.maxConnectionsPerAgent();
+  private double publishRatePerAgent = listener.publishRatePerAgent();
+  private int publishBurstPerAgent = listener.publishBurstPerAgent();
+  private int receiveMaximum = listener.receiveMaximum();
+  private Path tlsCertificateChain;
+  private Path tlsPrivateKey;
+  private String tlsPrivateKeyPassword;
+  private Path tlsKeyStore;
+  private String tlsKeyStorePassword;
+  private Path tlsTrustedCertificates;
+  private ClientAuthMode tlsClientAuth = ClientAuthMode.NONE;
+  private boolean tlsCertificateReplacesPassword;
+  private boolean tlsTuned;
 
   CollectorConfigBuilder() {}
 
@@ -267,6 +286,120 @@ public final class CollectorConfigBuilder {
     return this;
   }
 
+  /** Shortest keep-alive a client may ask for (0s: no bound). */
+  public CollectorConfigBuilder minKeepAlive(Duration value) {
+    this.minKeepAlive = value;
+    return this;
+  }
+
+  /** Longest keep-alive a client may ask for, "none" counting as longer (0s: no bound). */
+  public CollectorConfigBuilder maxKeepAlive(Duration value) {
+    this.maxKeepAlive = value;
+    return this;
+  }
+
+  public CollectorConfigBuilder maxConnectionsPerAgent(int value) {
+    this.maxConnectionsPerAgent = value;
+    return this;
+  }
+
+  /** Publishes per second per agent (0: no limit); beyond it reading pauses. */
+  public CollectorConfigBuilder publishRatePerAgent(double value) {
+    this.publishRatePerAgent = value;
+    return this;
+  }
+
+  public CollectorConfigBuilder publishBurstPerAgent(int value) {
+    this.publishBurstPerAgent = value;
+    return this;
+  }
+
+  /** QoS 1 publishes an MQTT 5 client may have unacknowledged at once. */
+  public CollectorConfigBuilder receiveMaximum(int value) {
+    this.receiveMaximum = value;
+    return this;
+  }
+
+  /** PEM certificate chain of the listener (with {@link #tlsPrivateKey}); turns TLS on. */
+  public CollectorConfigBuilder tlsCertificateChain(Path value) {
+    this.tlsCertificateChain = value;
+    this.tlsTuned = true;
+    return this;
+  }
+
+  /** PEM PKCS#8 private key of the listener. */
+  public CollectorConfigBuilder tlsPrivateKey(Path value) {
+    this.tlsPrivateKey = value;
+    this.tlsTuned = true;
+    return this;
+  }
+
+  public CollectorConfigBuilder tlsPrivateKeyPassword(String value) {
+    this.tlsPrivateKeyPassword = value;
+    return this;
+  }
+
+  /** PKCS#12 key store with the listener's key and chain, instead of PEM files; turns TLS on. */
+  public CollectorConfigBuilder tlsKeyStore(Path value) {
+    this.tlsKeyStore = value;
+    this.tlsTuned = true;
+    return this;
+  }
+
+  public CollectorConfigBuilder tlsKeyStorePassword(String value) {
+    this.tlsKeyStorePassword = value;
+    return this;
+  }
+
+  /** PEM certificates of the authorities that sign agents' client certificates. */
+  public CollectorConfigBuilder tlsTrustedCertificates(Path value) {
+    this.tlsTrustedCertificates = value;
+    return this;
+  }
+
+  public CollectorConfigBuilder tlsClientAuth(ClientAuthMode value) {
+    this.tlsClientAuth = value;
+    return this;
+  }
+
+  /** An agent whose client certificate names it may leave the password out. */
+  public CollectorConfigBuilder tlsCertificateReplacesPassword(boolean value) {
+    this.tlsCertificateReplacesPassword = value;
+    return this;
+  }
+
+  private ListenerSettings listener() {
+    TlsSettings tls = null;
+    if (tlsTuned) {
+      tls =
+          new TlsSettings(
+              tlsCertificateChain,
+              tlsPrivateKey,
+              tlsPrivateKeyPassword,
+              tlsKeyStore,
+              tlsKeyStorePassword,
+              tlsTrustedCertificates,
+              tlsClientAuth,
+              tlsCertificateReplacesPassword);
+    } else {
+      require(
+          "tlsClientAuth",
+          tlsClientAuth == ClientAuthMode.NONE
+              && tlsTrustedCertificates == null
+              && !tlsCertificateReplacesPassword,
+          "needs tls.keyStore or tls.certificateChain and tls.privateKey (without them there is"
+              + " no TLS)");
+    }
+    return new ListenerSettings(
+        minKeepAlive,
+        maxKeepAlive,
+        maxConnectionsPerAgent,
+        publishRatePerAgent,
+        publishBurstPerAgent,
+        receiveMaximum,
+        tls);
+  }
+
   public CollectorConfig build() {
     return new CollectorConfig(
         mqttHost,
@@ -288,6 +421,7 @@ public final class CollectorConfigBuilder {
         storeBucket,
         storeTimeout,
         spool(),
-        bridge());
+        bridge(),
+        listener());
   }
 }

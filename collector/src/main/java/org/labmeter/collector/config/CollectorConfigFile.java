@@ -16,6 +16,7 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.mqtt.ClientAuthMode;
 
 /** Reads the collector's YAML file into a {@link CollectorConfig}; the only place that does. */
 final class CollectorConfigFile {
@@ -37,6 +38,64 @@ final class CollectorConfigFile {
         new Key("connectTimeout", (b, n) -> b.connectTimeout(duration("mqtt.connectTimeout", n))));
     mqtt.put(
         "ioThreads", new Key("ioThreads", (b, n) -> b.ioThreads(integer("mqtt.ioThreads", n))));
+    mqtt.put(
+        "minKeepAlive",
+        new Key("minKeepAlive", (b, n) -> b.minKeepAlive(duration("mqtt.minKeepAlive", n))));
+    mqtt.put(
+        "maxKeepAlive",
+        new Key("maxKeepAlive", (b, n) -> b.maxKeepAlive(duration("mqtt.maxKeepAlive", n))));
+    mqtt.put(
+        "maxConnectionsPerAgent",
+        new Key(
+            "maxConnectionsPerAgent",
+            (b, n) -> b.maxConnectionsPerAgent(integer("mqtt.maxConnectionsPerAgent", n))));
+    mqtt.put(
+        "publishRatePerAgent",
+        new Key(
+            "publishRatePerAgent",
+            (b, n) -> b.publishRatePerAgent(number("mqtt.publishRatePerAgent", n))));
+    mqtt.put(
+        "publishBurstPerAgent",
+        new Key(
+            "publishBurstPerAgent",
+            (b, n) -> b.publishBurstPerAgent(integer("mqtt.publishBurstPerAgent", n))));
+    mqtt.put(
+        "receiveMaximum",
+        new Key("receiveMaximum", (b, n) -> b.receiveMaximum(integer("mqtt.receiveMaximum", n))));
+    Map<String, Key> tls = new LinkedHashMap<>();
+    tls.put(
+        "certificateChain",
+        new Key(
+            "tlsCertificateChain",
+            (b, n) -> b.tlsCertificateChain(Path.of(text("tls.certificateChain", n)))));
+    tls.put(
+        "privateKey",
+        new Key("tlsPrivateKey", (b, n) -> b.tlsPrivateKey(Path.of(text("tls.privateKey", n)))));
+    tls.put(
+        "privateKeyPassword",
+        new Key(
+            "tlsPrivateKeyPassword",
+            (b, n) -> b.tlsPrivateKeyPassword(n.isNull() ? null : n.asText())));
+    tls.put(
+        "keyStore",
+        new Key("tlsKeyStore", (b, n) -> b.tlsKeyStore(Path.of(text("tls.keyStore", n)))));
+    tls.put(
+        "keyStorePassword",
+        new Key(
+            "tlsKeyStorePassword",
+            (b, n) -> b.tlsKeyStorePassword(n.isNull() ? null : n.asText())));
+    tls.put(
+        "trustedCertificates",
+        new Key(
+            "tlsTrustedCertificates",
+            (b, n) -> b.tlsTrustedCertificates(Path.of(text("tls.trustedCertificates", n)))));
+    tls.put("clientAuth", new Key("tlsClientAuth", (b, n) -> b.tlsClientAuth(clientAuth(n))));
+    tls.put(
+        "certificateReplacesPassword",
+        new Key(
+            "tlsCertificateReplacesPassword",
+            (b, n) ->
+                b.tlsCertificateReplacesPassword(bool("tls.certificateReplacesPassword", n))));
     Map<String, Key> workers = new LinkedHashMap<>();
     workers.put(
         "shards", new Key("workerShards", (b, n) -> b.workerShards(integer("workers.shards", n))));
@@ -130,6 +189,7 @@ final class CollectorConfigFile {
     SECTIONS.put("store", store);
     SECTIONS.put("spool", spool);
     SECTIONS.put("bridge", bridge);
+    SECTIONS.put("tls", tls);
   }
 
   private CollectorConfigFile() {}
@@ -244,6 +304,29 @@ final class CollectorConfigFile {
       throw new ConfigException(path, "must be a whole number, got '" + node + "'");
     }
     return node.intValue();
+  }
+
+  private static double number(String path, JsonNode node) {
+    if (!node.isNumber()) {
+      throw new ConfigException(path, "must be a number, got '" + node + "'");
+    }
+    return node.doubleValue();
+  }
+
+  private static boolean bool(String path, JsonNode node) {
+    if (!node.isBoolean()) {
+      throw new ConfigException(path, "must be true or false, got '" + node + "'");
+    }
+    return node.booleanValue();
+  }
+
+  private static ClientAuthMode clientAuth(JsonNode node) {
+    ClientAuthMode mode = ClientAuthMode.parse(node.asText());
+    if (mode == null) {
+      throw new ConfigException(
+          "tls.clientAuth", "'" + node.asText() + "' is not one of none, optional, required");
+    }
+    return mode;
   }
 
   private static long longValue(String path, JsonNode node) {

@@ -121,6 +121,16 @@ public final class CollectorMetrics {
     return writeLatency;
   }
 
+  /** Reading from an agent's connection paused because it was over its publish rate. */
+  public void publishRateLimited() {
+    registry.counter("collector.ratelimit.pauses").increment();
+  }
+
+  /** A connection closed because a newer one of the same agent and client id replaced it. */
+  public void sessionTakenOver() {
+    registry.counter("collector.connections.takenover").increment();
+  }
+
   /** Current count of {@code collector.rejected{reason}}, for tests and status pages. */
   public double rejectedCount(String reason) {
     Counter c = registry.find("collector.rejected").tag("reason", reason).counter();

@@ -12,6 +12,7 @@ import org.labmeter.collector.metrics.CollectorMetrics;
  * runs on the event loop: credential checks go to {@code authExecutor}, batches to {@code workers}.
  *
  * @param authExecutor bounded; a rejected submission refuses the CONNECT as "server unavailable"
+ * @param listener limits per connection and per agent, and the TLS settings (client certificates)
  */
 public record ConnectionServices(
     Authenticator authenticator,
@@ -19,7 +20,8 @@ public record ConnectionServices(
     ShardDispatcher workers,
     PublishSink sink,
     SessionRegistry sessions,
-    CollectorMetrics metrics) {
+    CollectorMetrics metrics,
+    ListenerSettings listener) {
 
   public ConnectionServices {
     Objects.requireNonNull(authenticator, "authenticator");
@@ -28,5 +30,17 @@ public record ConnectionServices(
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(sessions, "sessions");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(listener, "listener");
+  }
+
+  /** With the default limits and no TLS. */
+  public ConnectionServices(
+      Authenticator authenticator,
+      Executor authExecutor,
+      ShardDispatcher workers,
+      PublishSink sink,
+      SessionRegistry sessions,
+      CollectorMetrics metrics) {
+    this(authenticator, authExecutor, workers, sink, sessions, metrics, ListenerSettings.DEFAULT);
   }
 }

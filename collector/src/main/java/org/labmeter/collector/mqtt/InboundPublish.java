@@ -1,5 +1,7 @@
 package org.labmeter.collector.mqtt;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.util.Arrays;
 
@@ -8,6 +10,15 @@ import java.util.Arrays;
  * loop at once and the worker owns plain bytes.
  */
 record InboundPublish(String topic, MqttQoS qos, int packetId, byte[] payload) {
+
+  /** Copies the payload; the caller still releases {@code publish}. */
+  static InboundPublish copyOf(MqttPublishMessage publish) {
+    return new InboundPublish(
+        publish.variableHeader().topicName(),
+        publish.fixedHeader().qosLevel(),
+        publish.variableHeader().packetId(),
+        ByteBufUtil.getBytes(publish.payload()));
+  }
 
   @Override
   public boolean equals(Object o) {

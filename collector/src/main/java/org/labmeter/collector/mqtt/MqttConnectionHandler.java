@@ -1,44 +1,40 @@
 package org.labmeter.collector.mqtt;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
-import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.auth.AuthResult;
-import org.labmeter.collector.auth.PublishTarget;
-import org.labmeter.collector.auth.TopicAcl;
+import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.ingest.IngestOutcome;
 import org.labmeter.collector.ingest.ShardDispatcher.Admission;
-import org.labmeter.wire.Ids;
-import org.labmeter.wire.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MQTT 3.1.1 connection of one agent, from CONNECT to close. Runs only on the channel's event
- * loop and never blocks it: credential checks and batch work are handed to executors and their
- * results come back to the loop. Every inbound message is released here, PUBLISH payloads right
- * after they are copied.
+ * One MQTT 3.1.1 or 5 connection of one agent, from CONNECT to close: the state machine (awaiting
+ * CONNECT, authenticating, connected, closing) and the few fields it needs. The checks live beside
+ * it: {@link ConnectHandshake} for CONNECT, {@link PublishAdmission} for each PUBLISH, {@link
+ * ReadGate} for the reasons reading is paused. Runs only on the channel's event loop and never
+ * blocks it: credential checks and batch work are handed to executors and their results come back
+ * to the loop. Every inbound message is released here, PUBLISH payloads right after they are
+ * copied.
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
@@ -54,6 +50,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private final ConnectionServices services;
+  private final int maxPacketBytes;
   private final List<Object> pending = new ArrayList<>();
 
   /**
@@ -63,21 +60,32 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private State state = State.AWAITING_CONNECT;
   private String agentId;
-  private String clientId;
-  private AgentRecord agent;
-  private int keepAliveSeconds;
-  private boolean pausedByWorkers;
+  private ConnectHandshake.Request session;
+  private PublishAdmission admission;
+  private PublishPacer pacer;
+  private ReadGate gate;
+  private ConnectionEnd end;
   private ChannelHandlerContext ctx;
   private Runnable resumeReading;
 
   public MqttConnectionHandler(ConnectionServices services) {
+    this(services, CollectorConfig.DEFAULT_MAX_PACKET_BYTES);
+  }
+
+  /**
+   * @param maxPacketBytes the decoder's cap, announced to MQTT 5 clients
+   */
+  public MqttConnectionHandler(ConnectionServices services, int maxPacketBytes) {
     this.services = services;
+    this.maxPacketBytes = maxPacketBytes;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.resumeReading = () -> onLoop(this::resumeAfterBackpressure);
+    this.gate = new ReadGate(ctx.channel(), services.sessions());
+    this.end = new ConnectionEnd(ctx, services.metrics());
+    this.resumeReading = () -> onLoop(() -> gate.resume(ReadGate.Reason.WORKERS));
   }
 
   @Override
@@ -90,7 +98,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     services.metrics().connectionClosed();
-    services.sessions().closed(agentId, clientId, ctx.channel());
+    if (session != null) {
+      services.sessions().closed(agentId, session.clientId(), ctx.channel());
+    }
     if (state == State.CONNECTED) {
       LOG.info("Agent {} disconnected ({})", agentId, ctx.channel().remoteAddress());
     }
@@ -103,7 +113,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
       if (!(msg instanceof MqttMessage message)) {
-        close("unexpected object " + msg.getClass().getName(), "bad_packet");
+        close(CloseReason.PROTOCOL, "unexpected object " + msg.getClass().getName());
         return;
       }
       if (message.decoderResult().isFailure()) {
@@ -111,12 +121,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       if (message instanceof MqttPublishMessage publish) {
-        route(
-            new InboundPublish(
-                publish.variableHeader().topicName(),
-                publish.fixedHeader().qosLevel(),
-                publish.variableHeader().packetId(),
-                ByteBufUtil.getBytes(publish.payload())));
+        if (publish.variableHeader().properties().getProperty(MqttProperties.TOPIC_ALIAS) != null) {
+          close(CloseReason.TOPIC_ALIAS, "topic alias in a PUBLISH (topic alias maximum is 0)");
+          return;
+        }
+        route(InboundPublish.copyOf(publish));
       } else {
         route(message);
       }
@@ -132,12 +141,18 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         LOG.info(
             "Agent {} sent nothing for 1.5 x its keep-alive of {} s; closing",
             agentId,
-            keepAliveSeconds);
+            session.keepAliveSeconds());
+        disconnect(CloseReason.KEEP_ALIVE_TIMEOUT, "keep-alive timeout");
       } else {
         LOG.info("No CONNECT from {} in time; closing", ctx.channel().remoteAddress());
+        state = State.CLOSING;
+        ctx.close();
       }
-      state = State.CLOSING;
-      ctx.close();
+      return;
+    }
+    if (evt == SessionRegistry.SessionTakenOver.INSTANCE) {
+      services.metrics().sessionTakenOver();
+      disconnect(CloseReason.SESSION_TAKEN_OVER, "a newer connection of this client took over");
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -148,7 +163,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (cause instanceof IOException) {
       LOG.info("Connection {} of agent {} lost: {}", ctx.channel().remoteAddress(), agentId, cause);
     } else {
-      LOG.warn("Connection {} of agent {} failed", ctx.channel().remoteAddress(), agentId, cause);
+      LOG.warn(
+          "Connection {} of agent {} failed: {}", ctx.channel().remoteAddress(), agentId, cause);
     }
     state = State.CLOSING;
     ctx.close();
@@ -160,185 +176,173 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (message instanceof MqttConnectMessage connect) {
           onConnect(connect);
         } else {
-          close("first packet was " + typeOf(message) + ", not CONNECT", "protocol");
+          close(CloseReason.PROTOCOL, "first packet was " + typeOf(message) + ", not CONNECT");
         }
       }
       case AUTHENTICATING -> {
         if (message instanceof MqttConnectMessage) {
-          close("second CONNECT", "protocol");
+          close(CloseReason.PROTOCOL, "second CONNECT");
         } else if (pending.size() >= MAX_PENDING_BEFORE_CONNACK) {
-          close("too many packets before CONNACK", "protocol");
+          close(CloseReason.PROTOCOL, "too many packets before CONNACK");
         } else {
-          pending.add(message);
+          pending.add(message); // PUBLISH payloads were copied; nothing here holds a buffer
         }
       }
-      case CONNECTED -> onConnected(message);
+      case CONNECTED -> pacer.offer(message);
       case CLOSING -> {}
     }
   }
 
   private void onConnect(MqttConnectMessage connect) {
-    int level = connect.variableHeader().version();
     agentId = connect.payload().userName();
-    if (level != 4) {
-      refuse(
-          level == 5
-              ? MqttConnectReturnCode.CONNECTION_REFUSED_UNSUPPORTED_PROTOCOL_VERSION
-              : MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
-          "protocol_version",
-          "MQTT protocol level " + level + " (only 3.1.1, level 4, is served)");
+    ConnectHandshake.Outcome outcome =
+        ConnectHandshake.check(connect, services.listener(), ClientCertificate.of(ctx.channel()));
+    if (outcome instanceof ConnectHandshake.Refuse refuse) {
+      refuse(refuse.why(), refuse.mqtt5(), refuse.detail());
       return;
     }
-    if (connect.variableHeader().isWillFlag()
-        && !(Ids.isValid(agentId)
-            && Topics.status(agentId).equals(connect.payload().willTopic()))) {
-      refuse(
-          MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-          "will_topic",
-          "will topic " + connect.payload().willTopic() + " is not the agent's status topic");
-      return;
-    }
-    clientId = connect.payload().clientIdentifier();
-    if (clientId.isEmpty() && !connect.variableHeader().isCleanSession()) {
-      refuse(
-          MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-          "client_id",
-          "empty client id without clean session");
-      return;
-    }
-    keepAliveSeconds = connect.variableHeader().keepAliveTimeSeconds();
-    byte[] password = connect.payload().passwordInBytes();
-    String user = agentId;
+    ConnectHandshake.Request request = ((ConnectHandshake.Proceed) outcome).request();
     state = State.AUTHENTICATING;
-    ctx.channel().config().setAutoRead(false);
+    gate.pause(ReadGate.Reason.AUTHENTICATING);
     try {
       services
           .authExecutor()
           .execute(
               () -> {
-                AuthResult result = services.authenticator().authenticate(user, password);
-                onLoop(() -> onAuthenticated(result));
+                AuthResult result =
+                    request.authenticate(services.authenticator(), services.listener().tls());
+                onLoop(() -> onAuthenticated(request, result));
               });
     } catch (RejectedExecutionException e) {
-      refuse(
-          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
-          "busy",
-          "authentication queue is full");
+      refuse(ConnectRefusal.BUSY, request.mqtt5(), "authentication queue is full");
     }
   }
 
-  private void onAuthenticated(AuthResult result) {
+  private void onAuthenticated(ConnectHandshake.Request request, AuthResult result) {
     if (state != State.AUTHENTICATING || !ctx.channel().isActive()) {
       return;
     }
     if (result instanceof AuthResult.Refused refused) {
-      refuse(
-          refused.reason() == AuthResult.Reason.DIRECTORY_UNAVAILABLE
-              ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
-              : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-          refused.reason().tag(),
-          refused.reason().tag());
+      refuse(ConnectRefusal.of(refused.reason()), request.mqtt5(), refused.reason().tag());
       return;
     }
-    agent = ((AuthResult.Granted) result).agent();
-    state = State.CONNECTED;
-    services.sessions().authenticated(agentId, clientId, ctx.channel());
-    ctx.writeAndFlush(MqttReplies.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
-    if (ctx.pipeline().get(MqttChannelInitializer.IDLE) != null) {
-      if (keepAliveSeconds > 0) {
-        ctx.pipeline()
-            .replace(
-                MqttChannelInitializer.IDLE,
-                MqttChannelInitializer.IDLE,
-                new IdleStateHandler(keepAliveSeconds * 1500L, 0, 0, TimeUnit.MILLISECONDS));
-      } else {
-        ctx.pipeline().remove(MqttChannelInitializer.IDLE);
-      }
+    AgentRecord agent = ((AuthResult.Granted) result).agent();
+    ListenerSettings limits = services.listener();
+    SessionRegistry.Admission admitted =
+        services
+            .sessions()
+            .authenticated(
+                agentId, request.clientId(), ctx.channel(), limits.maxConnectionsPerAgent());
+    if (admitted == SessionRegistry.Admission.TOO_MANY) {
+      refuse(
+          ConnectRefusal.AGENT_CONNECTIONS,
+          request.mqtt5(),
+          "agent already holds mqtt.maxConnectionsPerAgent ("
+              + limits.maxConnectionsPerAgent()
+              + ") connections");
+      return;
     }
+    session = request;
+    admission = new PublishAdmission(agent, request.mqtt5(), limits.receiveMaximum());
+    pacer =
+        new PublishPacer(
+            limits.publishRatePerAgent() > 0 ? services.sessions().rateOf(agentId, limits) : null,
+            ctx.executor(),
+            this::onAdmitted,
+            this::pauseForRate,
+            () -> gate.resume(ReadGate.Reason.RATE),
+            () -> state != State.CONNECTED);
+    state = State.CONNECTED;
+    ctx.writeAndFlush(ConnectHandshake.accepted(request, limits, maxPacketBytes));
+    MqttChannelInitializer.keepAlive(ctx.pipeline(), request.keepAliveSeconds());
     LOG.info(
-        "Agent {} connected from {} (client id '{}', keep-alive {} s)",
+        "Agent {} connected from {} (MQTT {}, client id '{}', keep-alive {} s{})",
         agentId,
         ctx.channel().remoteAddress(),
-        clientId,
-        keepAliveSeconds);
+        request.mqtt5() ? "5" : "3.1.1",
+        request.clientId(),
+        request.keepAliveSeconds(),
+        request.certificate().isPresent() ? ", client certificate" : "");
     List<Object> replay = new ArrayList<>(pending);
     pending.clear();
     for (Object message : replay) {
-      if (state != State.CONNECTED) {
-        return;
+      if (state == State.CONNECTED) {
+        pacer.offer(message);
       }
-      onConnected(message);
     }
-    if (state == State.CONNECTED && !pausedByWorkers && !services.sessions().draining()) {
-      ctx.channel().config().setAutoRead(true);
-    }
+    gate.resume(ReadGate.Reason.AUTHENTICATING);
   }
 
-  private void onConnected(Object message) {
+  /** A packet the agent's publish rate lets through, in arrival order. */
+  private void onAdmitted(Object message) {
     if (message instanceof InboundPublish publish) {
       onPublish(publish);
       return;
     }
     MqttMessage m = (MqttMessage) message;
     switch (m.fixedHeader().messageType()) {
-      case CONNECT -> close("second CONNECT", "protocol");
-      case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp());
-      case SUBSCRIBE -> {
-        MqttSubscribeMessage subscribe = (MqttSubscribeMessage) m;
-        LOG.info("Agent {} tried to subscribe to {}; refused", agentId, subscribe.payload());
-        ctx.writeAndFlush(
-            MqttReplies.subAckRefusingAll(
-                subscribe.variableHeader().messageId(),
-                subscribe.payload().topicSubscriptions().size()));
+      case CONNECT -> close(CloseReason.PROTOCOL, "second CONNECT");
+      case PINGREQ, SUBSCRIBE, UNSUBSCRIBE -> {
+        if (m.fixedHeader().messageType() == MqttMessageType.SUBSCRIBE) {
+          LOG.info("Agent {} tried to subscribe to {}; refused", agentId, m.payload());
+        }
+        ctx.writeAndFlush(MqttReplies.answer(m, session.mqtt5()));
       }
-      case UNSUBSCRIBE ->
-          ctx.writeAndFlush(
-              MqttReplies.unsubAck(((MqttUnsubscribeMessage) m).variableHeader().messageId()));
       case DISCONNECT -> {
         state = State.CLOSING;
         ctx.close();
       }
-      default -> close("unexpected " + m.fixedHeader().messageType(), "protocol");
+      default -> close(CloseReason.PROTOCOL, "unexpected " + m.fixedHeader().messageType());
     }
   }
 
   private void onPublish(InboundPublish publish) {
-    if (publish.qos() == MqttQoS.EXACTLY_ONCE) {
-      close("QoS 2 PUBLISH to " + publish.topic() + " (only QoS 0 and 1 are served)", "qos2");
+    PublishAdmission.Decision decision = admission.admit(publish);
+    if (decision instanceof PublishAdmission.Close c) {
+      close(c.reason(), c.why());
       return;
     }
-    PublishTarget target = TopicAcl.classify(agent, publish.topic());
-    if (target instanceof PublishTarget.Denied denied) {
-      close("publish to " + publish.topic() + ": " + denied.why(), "acl");
+    if (decision instanceof PublishAdmission.Refuse r) {
+      services.metrics().rejected(r.tag());
+      LOG.warn(
+          "Refused a publish of agent {} to {}: {}", agentId, publish.topic(), r.reasonString());
+      ctx.writeAndFlush(
+          MqttReplies.pubAck(
+              publish.packetId(), r.reasonCode(), session.reasonString(r.reasonString())));
       return;
     }
     PublishWork work =
         new PublishWork(
             services.sink(),
-            agent,
-            target,
+            admission.agent(),
+            ((PublishAdmission.Admit) decision).target(),
             publish,
             System.currentTimeMillis(),
             abandoned,
             outcome -> onLoop(() -> onProcessed(publish, outcome)));
-    Admission admission = services.workers().submit(agentId, work, resumeReading);
-    if (admission == Admission.REFUSED) {
-      close("worker queue full", "overload");
-    } else if (admission == Admission.PAUSE_READING && !pausedByWorkers) {
-      pausedByWorkers = true;
-      ctx.channel().config().setAutoRead(false);
+    Admission queued = services.workers().submit(agentId, work, resumeReading);
+    if (queued == Admission.REFUSED) {
+      close(CloseReason.OVERLOAD, "worker queue full");
+    } else if (queued == Admission.PAUSE_READING && gate.pause(ReadGate.Reason.WORKERS)) {
       services.metrics().backpressurePaused();
     }
   }
 
+  private void pauseForRate() {
+    if (gate.pause(ReadGate.Reason.RATE)) {
+      services.metrics().publishRateLimited();
+      LOG.debug("Agent {} is over its publish rate; reading paused", agentId);
+    }
+  }
+
   private void onProcessed(InboundPublish publish, IngestOutcome outcome) {
+    admission.answered(publish);
     if (!outcome.acknowledge()) {
       if (state != State.CLOSING) {
         LOG.warn(
             "Closing the connection of agent {}: a batch could not be stored; it will resend",
             agentId);
-        state = State.CLOSING;
-        ctx.close();
+        disconnect(CloseReason.STORE_FAILED, "batch not stored; send it again");
       }
       return;
     }
@@ -346,56 +350,43 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (publish.qos() == MqttQoS.AT_LEAST_ONCE
         && state == State.CONNECTED
         && ctx.channel().isActive()) {
-      ctx.writeAndFlush(MqttReplies.pubAck(publish.packetId()));
-    }
-  }
-
-  private void resumeAfterBackpressure() {
-    pausedByWorkers = false;
-    if (state == State.CONNECTED && !services.sessions().draining()) {
-      ctx.channel().config().setAutoRead(true);
+      ctx.writeAndFlush(MqttReplies.pubAck(session, publish.packetId(), outcome));
     }
   }
 
   private void onDecoderFailure(Throwable cause) {
     if (state == State.AWAITING_CONNECT
         && cause instanceof MqttUnacceptableProtocolVersionException) {
-      refuse(
-          MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
-          "protocol_version",
-          cause.getMessage());
+      refuse(ConnectRefusal.PROTOCOL_VERSION, false, cause.getMessage());
     } else if (state == State.AWAITING_CONNECT
         && cause instanceof MqttIdentifierRejectedException) {
-      refuse(
-          MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
-          "client_id",
-          cause.getMessage());
+      refuse(ConnectRefusal.CLIENT_ID, false, cause.getMessage());
+    } else if (cause instanceof TooLongFrameException) {
+      close(CloseReason.PACKET_TOO_LARGE, "packet too large: " + cause.getMessage());
     } else {
-      close("undecodable packet: " + cause, "bad_packet");
+      close(CloseReason.BAD_PACKET, "undecodable packet: " + cause);
     }
   }
 
-  private void refuse(MqttConnectReturnCode code, String reasonTag, String detail) {
+  private void refuse(ConnectRefusal why, boolean mqtt5, String detail) {
     state = State.CLOSING;
-    services.metrics().connectionRefused(reasonTag);
-    LOG.warn(
-        "Refused connection from {} as agent {}: {} (CONNACK {})",
-        ctx.channel().remoteAddress(),
-        agentId,
-        detail,
-        code);
-    ctx.writeAndFlush(MqttReplies.connAck(code)).addListener(ChannelFutureListener.CLOSE);
+    end.refuse(why, mqtt5, agentId, detail);
   }
 
-  /** Closes after a protocol, ACL or overload problem; logged once, counted by reason. */
-  private void close(String why, String reasonTag) {
-    if (state == State.CLOSING) {
-      return;
+  /** Closes after a problem of the client's; logged once, counted by reason. */
+  private void close(CloseReason reason, String why) {
+    if (state != State.CLOSING) {
+      boolean tell = state == State.CONNECTED && session.mqtt5();
+      state = State.CLOSING;
+      end.reject(reason, agentId, why, tell);
     }
+  }
+
+  /** Closes for a reason that is not counted as a rejection. */
+  private void disconnect(CloseReason reason, String why) {
+    boolean tell = state == State.CONNECTED && session.mqtt5();
     state = State.CLOSING;
-    services.metrics().rejected(reasonTag);
-    LOG.warn("Closing connection {} of agent {}: {}", ctx.channel().remoteAddress(), agentId, why);
-    ctx.close();
+    end.close(reason, why, tell);
   }
 
   /** Runs {@code task} on this channel's event loop, now if already there. */

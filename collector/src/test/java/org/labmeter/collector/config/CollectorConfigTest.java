@@ -10,6 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.ingest.GroupCommitLimits;
+import org.labmeter.collector.mqtt.ListenerSettings;
 import org.labmeter.collector.spool.SpoolSettings;
 import org.labmeter.wire.BatchCodec;
 
@@ -109,7 +110,8 @@ class CollectorConfigTest {
                 "telemetry",
                 Duration.ofMillis(1500),
                 null,
-                null));
+                null,
+                ListenerSettings.DEFAULT));
   }
 
   @Test
@@ -151,12 +153,13 @@ class CollectorConfigTest {
         .hasMessage(
             unknownKey
                 + ": unknown key 'mqtt.hots', allowed in mqtt: host, port, maxPacketBytes,"
-                + " connectTimeout, ioThreads");
+                + " connectTimeout, ioThreads, minKeepAlive, maxKeepAlive, maxConnectionsPerAgent,"
+                + " publishRatePerAgent, publishBurstPerAgent, receiveMaximum");
     assertThatThrownBy(() -> CollectorConfig.load(unknownSection))
         .hasMessage(
             unknownSection
                 + ": unknown section 'database', allowed: mqtt, workers, verify, store,"
-                + " spool, bridge");
+                + " spool, bridge, tls");
     assertThatThrownBy(() -> CollectorConfig.load(duration))
         .hasMessageStartingWith(duration + ": verify.futureSkew: 'soon' is not a duration");
     assertThatThrownBy(() -> CollectorConfig.load(notNumber))
