@@ -3,7 +3,6 @@ package org.labmeter.metering.http;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.LinkedHashMap;
@@ -33,6 +32,7 @@ public final class MeteringApi {
   private final Map<String, BooleanSupplier> healthChecks = new LinkedHashMap<>();
   private Vertx vertx;
   private HttpServer server;
+  private Router router;
 
   public MeteringApi(
       ApiConfig config, Registry registry, SampleReader reader, PrometheusMeterRegistry metrics) {
@@ -53,7 +53,9 @@ public final class MeteringApi {
 
   public CompletableFuture<Void> start() {
     vertx = Vertx.vertx();
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
+    router.route().handler(new RequestLog());
+    new OpenApiRoutes().mount(router);
     new InstrumentRoutes(
             vertx, registry, reader, new UsageService(registry, reader), metrics, healthChecks)
         .mount(router);
@@ -62,13 +64,17 @@ public final class MeteringApi {
     new ReportRoutes(vertx, registry, reader).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
-        .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+        .createHttpServer(ServerOptions.of(config))
         .requestHandler(router)
         .listen()
         .map(
             s -> {
               server = s;
-              log.info("metering API listening on http://{}:{}/", config.host(), s.actualPort());
+              log.info(
+                  "metering API listening on {}://{}:{}/",
+                  config.tls() == null ? "http" : "https",
+                  config.host(),
+                  s.actualPort());
               return (Void) null;
             })
         .toCompletionStage()
@@ -78,6 +84,11 @@ public final class MeteringApi {
   /** The bound port; valid after {@link #start()} completed. */
   public int port() {
     return server.actualPort();
+  }
+
+  /** The router with every route mounted; valid after {@link #start()} completed. */
+  Router router() {
+    return router;
   }
 
   public void stop() {

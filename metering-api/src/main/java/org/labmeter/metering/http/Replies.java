@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,9 @@ final class Replies {
   private Replies() {}
 
   static void blocking(Vertx vertx, RoutingContext ctx, int status, Callable<Object> work) {
+    String id = RequestLog.id(ctx);
     vertx
-        .executeBlocking(work, false)
+        .executeBlocking(RequestLog.withId(id, work), false)
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -48,15 +50,30 @@ final class Replies {
       error(ctx, e);
       return;
     }
-    log.warn("request {} {} failed", ctx.request().method(), ctx.request().path(), cause);
+    RequestLog.withId(
+        RequestLog.id(ctx),
+        () ->
+            log.warn("request {} {} failed", ctx.request().method(), ctx.request().path(), cause));
     json(
         ctx,
         500,
-        JsonViews.error("internal_error", "the request failed: " + cause.getMessage(), null));
+        withRequestId(
+            ctx,
+            JsonViews.error("internal_error", "the request failed: " + cause.getMessage(), null)));
   }
 
   static void error(RoutingContext ctx, ApiError e) {
-    json(ctx, e.status(), JsonViews.error(e.code(), e.getMessage(), e.field()));
+    json(ctx, e.status(), withRequestId(ctx, JsonViews.error(e.code(), e.getMessage(), e.field())));
+  }
+
+  /** Adds the request's id to an error body, so a caller can quote it when reporting a problem. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withRequestId(RoutingContext ctx, Map<String, Object> body) {
+    String id = RequestLog.id(ctx);
+    if (id != null && body.get("error") instanceof Map<?, ?> e) {
+      ((Map<String, Object>) e).put("requestId", id);
+    }
+    return body;
   }
 
   static void json(RoutingContext ctx, int status, Object body) {
