@@ -13,13 +13,13 @@ import org.labmeter.wire.RunFlag;
  * A sample store we own, fed the way agents feed the real one: each {@link #report} call is one
  * stored batch of 1 Hz samples for one instrument, ending at the given time.
  */
-final class SimulatedFleet implements SampleReader {
+public final class SimulatedFleet implements SampleReader {
   private final Map<String, List<long[]>> samples = new ConcurrentHashMap<>();
 
   /**
    * Stores {@code seconds} samples of {@code watts}, one a second, the last at {@code endMillis}.
    */
-  void report(String instrumentId, double watts, long endMillis, int seconds) {
+  public void report(String instrumentId, double watts, long endMillis, int seconds) {
     List<long[]> rows = samples.computeIfAbsent(instrumentId, k -> new ArrayList<>());
     synchronized (rows) {
       for (int k = seconds - 1; k >= 0; k--) {
