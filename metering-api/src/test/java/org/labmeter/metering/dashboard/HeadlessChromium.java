@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * Debian's Chromium driven through Debian's chromedriver with plain W3C WebDriver over HTTP: no
  * client library, nothing downloaded. One browser session per instance.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +38,7 @@ final class HeadlessChromium implements AutoCloseable {
     return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
   }
 
-  HeadlessChromium(int width, int height) throws Exception {
+  public HeadlessChromium(int width, int height) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -80,7 +80,7 @@ final class HeadlessChromium implements AutoCloseable {
     session = call("POST", "/session", caps).at("/value/sessionId").asText();
   }
 
-  void open(String url) throws Exception {
+  public void open(String url) throws Exception {
     ObjectNode body = JSON.createObjectNode().put("url", url);
     call("POST", "/session/" + session + "/url", body);
   }
@@ -88,13 +88,13 @@ final class HeadlessChromium implements AutoCloseable {
   /**
    * Runs {@code script} (a function body; arguments as {@code arguments[i]}) and returns its value.
    */
-  JsonNode script(String script, Object... args) throws Exception {
+  public JsonNode script(String script, Object... args) throws Exception {
     ObjectNode body = JSON.createObjectNode().put("script", script);
     body.set("args", JSON.valueToTree(List.of(args)));
     return call("POST", "/session/" + session + "/execute/sync", body).get("value");
   }
 
-  void screenshot(Path png) throws Exception {
+  public void screenshot(Path png) throws Exception {
     String b64 = call("GET", "/session/" + session + "/screenshot", null).get("value").asText();
     Files.createDirectories(png.getParent());
     Files.write(png, Base64.getDecoder().decode(b64));
