@@ -44,11 +44,13 @@ final class LiveRoutes {
             : FleetReader.perInstrument(
                 reader, () -> registry.instruments().stream().map(Instrument::id).toList());
     Clock clock = Clock.systemUTC();
+    UsageService usage = new UsageService(registry, reader);
     this.hub =
         new LiveHub(
             registry::instruments,
             () -> LiveHub.profilesInForce(registry.dataSource(), clock.millis()),
             fleetReader,
+            id -> usage.live(id, clock.instant()),
             clock,
             POLL_PERIOD,
             UsageService.STALE_AFTER,

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.store.FleetReader;
 import org.labmeter.metering.store.LatestSample;
+import org.labmeter.metering.usage.LiveState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,9 @@ public final class LiveHub {
   static final long REGISTRY_REFRESH_MILLIS = 30_000L;
   static final long HEARTBEAT_MILLIS = 15_000L;
 
+  /** Instruments seeded from the full derivation per poll, so a large fleet spreads the cost. */
+  static final int SEEDS_PER_POLL = 25;
+
   /** Events a client may have waiting for its socket before it is dropped as too slow. */
   public static final int CLIENT_QUEUE_LIMIT = 64;
 
@@ -53,6 +59,7 @@ public final class LiveHub {
   private final Supplier<List<Instrument>> instruments;
   private final Supplier<Map<String, DerivationProfile>> profiles;
   private final FleetReader fleet;
+  private final Function<String, Optional<LiveState>> seeder;
   private final Clock clock;
   private final Duration period;
   private final long staleAfterMillis;
@@ -72,6 +79,7 @@ public final class LiveHub {
       Supplier<List<Instrument>> instruments,
       Supplier<Map<String, DerivationProfile>> profiles,
       FleetReader fleet,
+      Function<String, Optional<LiveState>> seeder,
       Clock clock,
       Duration period,
       Duration staleAfter,
@@ -82,6 +90,7 @@ public final class LiveHub {
     this.instruments = instruments;
     this.profiles = profiles;
     this.fleet = fleet;
+    this.seeder = seeder;
     this.clock = clock;
     this.period = period;
     this.staleAfterMillis = staleAfter.toMillis();
@@ -180,6 +189,7 @@ public final class LiveHub {
         t.offer(s);
       }
     }
+    seed();
     Map<String, LiveView> views = new HashMap<>(trackers.size() * 2);
     List<LiveView> changed = new ArrayList<>();
     for (Map.Entry<String, LiveTracker> e : trackers.entrySet()) {
@@ -202,6 +212,25 @@ public final class LiveHub {
       lastHeartbeat = now;
       for (LiveClient c : clients) {
         send(c, HEARTBEAT);
+      }
+    }
+  }
+
+  private void seed() {
+    int budget = SEEDS_PER_POLL;
+    for (Map.Entry<String, LiveTracker> e : trackers.entrySet()) {
+      LiveTracker t = e.getValue();
+      if (budget == 0) {
+        return;
+      }
+      if (!t.seeded() && t.hasSample()) {
+        budget--;
+        try {
+          t.seed(seeder.apply(e.getKey()).orElse(null));
+        } catch (RuntimeException ex) {
+          t.seed(null);
+          log.warn("live state of instrument {} not seeded from the derivation", e.getKey(), ex);
+        }
       }
     }
   }

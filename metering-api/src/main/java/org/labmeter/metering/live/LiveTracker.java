@@ -3,6 +3,7 @@ package org.labmeter.metering.live;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.store.LatestSample;
+import org.labmeter.metering.usage.LiveState;
 import org.labmeter.wire.Quality;
 import org.labmeter.wire.RunFlag;
 
@@ -27,6 +28,7 @@ final class LiveTracker {
   private double power = Double.NaN;
   private boolean fresh;
   private LiveView sent;
+  private boolean seeded;
 
   LiveTracker(String instrumentId, String facilityId, DerivationProfile profile) {
     this.instrumentId = instrumentId;
@@ -40,6 +42,34 @@ final class LiveTracker {
 
   void profile(DerivationProfile p) {
     this.profile = p;
+  }
+
+  boolean seeded() {
+    return seeded;
+  }
+
+  boolean hasSample() {
+    return lastTs >= 0;
+  }
+
+  /**
+   * Takes what the full derivation says at the newest sample (once, after the first sample): it
+   * knows dwell times and when the state really began, which one sample cannot tell.
+   */
+  void seed(LiveState derived) {
+    seeded = true;
+    if (derived == null || !derived.fresh() || derived.state() == RunState.UNKNOWN) {
+      return;
+    }
+    if (derived.state() == state) {
+      if (derived.sinceMillis() >= 0 && (since < 0 || derived.sinceMillis() < since)) {
+        since = derived.sinceMillis();
+      }
+    } else if (derived.lastSampleMillis() == lastTs) {
+      state = derived.state();
+      since = derived.sinceMillis();
+      pending = null;
+    }
   }
 
   /** Takes the newest stored sample; older or repeated samples change nothing. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.store.LatestSample;
+import org.labmeter.metering.usage.LiveState;
 import org.labmeter.wire.Quality;
 import org.labmeter.wire.RunFlag;
 
@@ -88,5 +89,27 @@ class LiveTrackerTest {
     assertThat(t.worthSending(t.view(2000, STALE))).isTrue();
     power(10, 100); // 10 s after the sent sample: re-sent so "last seen" moves
     assertThat(t.worthSending(t.view(10_000, STALE))).isTrue();
+  }
+
+  @Test
+  void theFullDerivationSeedsTheStateAndWhenItBegan() {
+    power(0, 100);
+    power(100, 900); // one high sample after standby: the tracker alone would wait 30 s
+    assertThat(at(100)).isEqualTo(RunState.STANDBY);
+    // the derivation has seen the run since 40 s at that same sample
+    t.seed(new LiveState(RunState.ACTIVE, 40_000L, 100_000L, 900, true));
+    LiveView v = t.view(100_000L, STALE);
+    assertThat(v.state()).isEqualTo(RunState.ACTIVE);
+    assertThat(v.sinceMillis()).isEqualTo(40_000L);
+    assertThat(t.seeded()).isTrue();
+  }
+
+  @Test
+  void aSeedForAnOlderSampleOnlyMovesSinceBackWhenTheStatesAgree() {
+    power(0, 5);
+    power(60, 5);
+    assertThat(t.view(60_000L, STALE).sinceMillis()).isEqualTo(0L);
+    t.seed(new LiveState(RunState.ACTIVE, 10_000L, 50_000L, 900, true)); // other state, older
+    assertThat(at(60)).isEqualTo(RunState.OFF);
   }
 }
