@@ -119,24 +119,34 @@
   }
 
   function paintRow(r) {
-    var i = r.data, c = r.cells, live = i.live;
+    var i = r.data, c = r.cells;
     var a = c[0].firstChild;
     a.textContent = name(i); a.href = "#/i/" + encodeURIComponent(i.id);
     c[0].lastChild.textContent = i.id + (i.model ? " · " + i.model : "");
-    var st = c[1].firstChild;
-    st.className = "state " + live.state; st.textContent = t("state." + live.state);
-    c[1].lastChild.textContent = live.since ? t("since", { t: hm(Date.parse(live.since)) }) : "";
-    c[2].textContent = watts(live.powerW);
     c[3].firstChild.firstChild.setAttribute("d", sparkPath(i.sparkline, 140, 26));
     c[4].textContent = hours(i.today.activeHours) + " · " + pct(i.today.utilisation);
     c[5].textContent = hours(i.week.activeHours) + " · " + pct(i.week.utilisation);
     c[6].textContent = pct(i.week.evidenceCoverage);
-    c[7].innerHTML = i.alerts.map(function (al) {
+    paintLive(r);
+  }
+
+  // only what the live feed changes: state, since, power, alerts
+  function paintLive(r) {
+    var i = r.data, c = r.cells, live = i.live;
+    var st = c[1].firstChild, cls = "state " + live.state;
+    if (st.className !== cls) st.className = cls;
+    set(st, t("state." + live.state));
+    set(c[1].lastChild, live.since ? t("since", { t: hm(Date.parse(live.since)) }) : "");
+    set(c[2], watts(live.powerW));
+    var html = i.alerts.map(function (al) {
       return '<span class="alert' + (al.code.indexOf("LOW_") === 0 ? " warn" : "") + '" title="' + esc(al.message) + '">' + esc(t("alert." + al.code)) + "</span>";
     }).join("");
+    if (r.alertsHtml !== html) { c[7].innerHTML = html; r.alertsHtml = html; }
     r.tr.dataset.state = live.state;
     r.tr.dataset.alerts = i.alerts.length;
   }
+
+  function set(el, text) { if (el.textContent !== text) el.textContent = text; }
 
   function paintCounts() {
     var n = { ACTIVE: 0, STANDBY: 0, OFF: 0, FAULT: 0, UNKNOWN: 0 }, total = 0, alerts = 0;
@@ -180,7 +190,7 @@
       r.data.alerts = r.data.alerts.filter(function (a) { return a.code !== "STALE" && a.code !== "NO_DATA"; });
       if (v.last === null) r.data.alerts.unshift({ code: "NO_DATA", message: "no telemetry received" });
       else if (!v.fresh) r.data.alerts.unshift({ code: "STALE", message: "agent offline or data stale since " + live.lastSample });
-      paintRow(r);
+      paintLive(r);
       changed = true;
       if (current && current.id === v.id) paintInstrumentLive(live);
     });
