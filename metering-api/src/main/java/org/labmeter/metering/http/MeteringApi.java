@@ -62,6 +62,7 @@ public final class MeteringApi {
     new EvidenceRoutes(vertx, registry, reader).mount(router);
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);
     new ReportRoutes(vertx, registry, reader).mount(router);
+    new LiveRoutes(vertx, registry, reader, metrics).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(ServerOptions.of(config))

@@ -95,6 +95,11 @@ public final class QuestDbSampleReader implements SampleReader {
     return new QuestDbBatchReader(dataSource);
   }
 
+  /** The fleet queries of the live screens, sharing this reader's pool. */
+  public QuestDbFleetReader fleetReader() {
+    return new QuestDbFleetReader(dataSource);
+  }
+
   @Override
   public boolean ping() {
     try (Connection c = dataSource.getConnection();
