@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.labmeter.metering.auth.AuditLog;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
+import org.labmeter.metering.registry.AgentRegistry;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
 import org.labmeter.metering.usage.UsageService;
@@ -19,8 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metering API's HTTP server: bootstrap only. Routes live in {@link InstrumentRoutes}; every
- * JDBC or store call runs on Vert.x worker threads, never on the event loop.
+ * The metering API's HTTP server: bootstrap only. Routes live in the {@code *Routes} classes;
+ * {@link AccessHandler} stands in front of every {@code /api/v1} route (tokens, the access policy,
+ * the audit log); {@code /health} and the dashboard's static files stay open. Every JDBC or store
+ * call runs on Vert.x worker threads, never on the event loop.
  */
 public final class MeteringApi {
   private static final Logger log = LoggerFactory.getLogger(MeteringApi.class);
@@ -33,6 +38,7 @@ public final class MeteringApi {
   private final Map<String, BooleanSupplier> healthChecks = new LinkedHashMap<>();
   private Vertx vertx;
   private HttpServer server;
+  private Router router;
 
   public MeteringApi(
       ApiConfig config, Registry registry, SampleReader reader, PrometheusMeterRegistry metrics) {
@@ -54,12 +60,18 @@ public final class MeteringApi {
   public CompletableFuture<Void> start() {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
+    this.router = router;
+    TokenStore tokens = new TokenStore(registry.dataSource());
+    AuditLog audit = new AuditLog(registry.dataSource());
+    new AccessHandler(vertx, tokens, registry, audit, metrics).mount(router);
     new InstrumentRoutes(
             vertx, registry, reader, new UsageService(registry, reader), metrics, healthChecks)
         .mount(router);
     new EvidenceRoutes(vertx, registry, reader).mount(router);
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);
     new ReportRoutes(vertx, registry, reader).mount(router);
+    new RegistryRoutes(vertx, registry, new AgentRegistry(registry)).mount(router);
+    new AccessRoutes(vertx, tokens, audit).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
@@ -73,6 +85,11 @@ public final class MeteringApi {
             })
         .toCompletionStage()
         .toCompletableFuture();
+  }
+
+  /** The router, for tests that walk every mounted route; valid after {@link #start()}. */
+  Router router() {
+    return router;
   }
 
   /** The bound port; valid after {@link #start()} completed. */
