@@ -143,6 +143,63 @@ class OperatorPathTest {
     assertThat(cli(out, "registry", "--db", db, "list")).isZero();
     assertThat(output.toString(StandardCharsets.UTF_8)).contains("icpms-7").contains("研究所");
 
+    // a pending agent is approved on the command line through the same code as the API
+    AgentPublicKey key8 =
+        AgentMain.keygen(dir.resolve("agent8"), new PrintStream(new ByteArrayOutputStream()));
+    String[] enroll8 = {
+      "registry",
+      "--db",
+      db,
+      "enroll-agent",
+      "--id",
+      "agent-8",
+      "--facility",
+      "ifs",
+      "--public-key",
+      key8.toBase64(),
+      "--instrument",
+      "icpms-7",
+      "--credential-file",
+      dir.resolve("unused8").toString(),
+      "--pending"
+    };
+    assertThat(cli(out, enroll8)).isZero();
+    Path credential8 = dir.resolve("agent8.password");
+    assertThat(
+            cli(
+                out,
+                "registry",
+                "--db",
+                db,
+                "approve-agent",
+                "--id",
+                "agent-8",
+                "--fingerprint",
+                "SHA256:other",
+                "--instrument",
+                "icpms-7",
+                "--credential-file",
+                credential8.toString()))
+        .isEqualTo(2);
+    assertThat(
+            cli(
+                out,
+                "registry",
+                "--db",
+                db,
+                "approve-agent",
+                "--id",
+                "agent-8",
+                "--fingerprint",
+                key8.fingerprint(),
+                "--instrument",
+                "icpms-7",
+                "--credential-file",
+                credential8.toString()))
+        .isZero();
+    assertThat(Files.getPosixFilePermissions(credential8))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
     // no default credential: the operator creates a token for the unit's staff
     assertThat(cli(out, "admin", "--db", db, "create-token", "--role", "root", "--label", "x"))
         .isEqualTo(2);

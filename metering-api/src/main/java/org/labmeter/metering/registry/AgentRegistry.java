@@ -106,6 +106,12 @@ public final class AgentRegistry {
                   RegistryRejection.Kind.CONFLICT, "id", "agent '" + id + "' is no longer pending");
             }
           }
+          // the approval decides the binding, whatever a pending enrolment proposed
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM agent_instrument WHERE agent_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO agent_instrument (agent_id, instrument_id) VALUES (?, ?)")) {
