@@ -68,6 +68,7 @@ final class RegistryCommand implements Runnable {
     public Integer call() {
       try (RelationalStore store = parent.db.open()) {
         new Registry(store.dataSource()).saveFacility(new Facility(id, name, nameZh));
+        AdminCommand.audit(store, "facility.create", "/api/v1/facilities/" + id);
       }
       System.out.printf("facility %s saved%n", id);
       return 0;
@@ -150,6 +151,7 @@ final class RegistryCommand implements Runnable {
         new Registry(store.dataSource())
             .addInstrument(
                 new Instrument(id, facility, name, nameZh, model, assetNo), profile, validFrom);
+        AdminCommand.audit(store, "instrument.create", "/api/v1/instruments/" + id);
       }
       System.out.printf("instrument %s added, profile %s%n", id, profile.parameterHash());
       return 0;
@@ -213,6 +215,7 @@ final class RegistryCommand implements Runnable {
                     CredentialHash.create(secret.toCharArray()).encoded(),
                     pending ? AgentEnrollment.Status.PENDING : AgentEnrollment.Status.APPROVED,
                     new LinkedHashSet<>(instruments)));
+        AdminCommand.audit(store, "agent.enroll", "/api/v1/agents/" + id);
       }
       System.out.printf(
           "agent %s enrolled (%s) with key %s%ncredential written to %s%n",
