@@ -91,8 +91,10 @@ final class DemoCommand implements Runnable {
     String base = "http://" + displayHost(host) + ":" + system.apiPort();
     System.out.printf(
         "%nLabMeter demo is running (%s start, data in %s).%n"
-            + "  Live instruments   %s/%n"
+            + "  Live instruments   %s/#token=%s%n"
             + "  API                %s/api/v1/instruments%n"
+            + "  Admin token        %s%n"
+            + "                     (curl -H 'Authorization: Bearer <token>' ...; also in %s)%n"
             + "  Usage, one         %s/api/v1/instruments/nmr-600/usage%n"
             + "  Health, metrics    %s/health   %s/metrics%n"
             + "  MQTT (collector)   tcp://%s:%d%n"
@@ -101,7 +103,10 @@ final class DemoCommand implements Runnable {
         system.firstStart() ? "first" : "repeated",
         dataDir.toAbsolutePath(),
         base,
+        system.adminToken(),
         base,
+        system.adminToken(),
+        dataDir.toAbsolutePath().resolve("admin-token"),
         base,
         base,
         base,

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       ServeCommand.class,
       RegistryCommand.class,
+      AdminCommand.class,
       BenchCommand.class,
       BenchFleetCommand.class,
       VerifyCommand.class,

@@ -1,6 +1,9 @@
 package org.labmeter.launcher;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -9,10 +12,13 @@ import java.util.concurrent.Callable;
 import org.labmeter.collector.auth.CredentialHash;
 import org.labmeter.launcher.server.CredentialFile;
 import org.labmeter.metering.derive.DerivationProfile;
+import org.labmeter.metering.registry.AgentApproval;
 import org.labmeter.metering.registry.AgentEnrollment;
+import org.labmeter.metering.registry.AgentRegistry;
 import org.labmeter.metering.registry.Facility;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.registry.RegistryRejection;
 import org.labmeter.metering.registry.RelationalStore;
 import org.labmeter.wire.AgentPublicKey;
 import picocli.CommandLine.Command;
@@ -31,6 +37,7 @@ import picocli.CommandLine.ParentCommand;
       RegistryCommand.AddFacility.class,
       RegistryCommand.AddInstrument.class,
       RegistryCommand.EnrollAgent.class,
+      RegistryCommand.ApproveAgent.class,
       RegistryCommand.ListAll.class
     })
 final class RegistryCommand implements Runnable {
@@ -61,6 +68,7 @@ final class RegistryCommand implements Runnable {
     public Integer call() {
       try (RelationalStore store = parent.db.open()) {
         new Registry(store.dataSource()).saveFacility(new Facility(id, name, nameZh));
+        AdminCommand.audit(store, "facility.create", "/api/v1/facilities/" + id);
       }
       System.out.printf("facility %s saved%n", id);
       return 0;
@@ -143,6 +151,7 @@ final class RegistryCommand implements Runnable {
         new Registry(store.dataSource())
             .addInstrument(
                 new Instrument(id, facility, name, nameZh, model, assetNo), profile, validFrom);
+        AdminCommand.audit(store, "instrument.create", "/api/v1/instruments/" + id);
       }
       System.out.printf("instrument %s added, profile %s%n", id, profile.parameterHash());
       return 0;
@@ -206,11 +215,73 @@ final class RegistryCommand implements Runnable {
                     CredentialHash.create(secret.toCharArray()).encoded(),
                     pending ? AgentEnrollment.Status.PENDING : AgentEnrollment.Status.APPROVED,
                     new LinkedHashSet<>(instruments)));
+        AdminCommand.audit(store, "agent.enroll", "/api/v1/agents/" + id);
       }
       System.out.printf(
           "agent %s enrolled (%s) with key %s%ncredential written to %s%n",
           id, pending ? "PENDING" : "APPROVED", key.fingerprint(), credentialFile);
       return 0;
+    }
+  }
+
+  @Command(
+      name = "approve-agent",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Approves a PENDING agent (enrolled with --pending or through POST /api/v1/agents) for",
+        "instruments of its unit, after you compared its fingerprint with the one the agent printed.",
+        "Writes its new MQTT credential to a new file (mode 0600) for the agent's mqtt.passwordFile."
+      })
+  static final class ApproveAgent implements Callable<Integer> {
+    @ParentCommand RegistryCommand parent;
+
+    @Option(names = "--id", required = true)
+    String id;
+
+    @Option(names = "--fingerprint", required = true, description = "as the agent printed it")
+    String fingerprint;
+
+    @Option(names = "--instrument", required = true, description = "may be repeated")
+    List<String> instruments;
+
+    @Option(names = "--credential-file", required = true, description = "must not exist yet")
+    Path credentialFile;
+
+    @Override
+    public Integer call() throws IOException {
+      if (Files.exists(credentialFile)) {
+        System.err.println("--credential-file: " + credentialFile + " exists; name a new file");
+        return 2;
+      }
+      AgentApproval approval;
+      try (RelationalStore store = parent.db.open()) {
+        try {
+          approval =
+              new AgentRegistry(new Registry(store.dataSource()))
+                  .approve(id, fingerprint, instruments);
+        } catch (RegistryRejection e) {
+          System.err.println("--" + optionOf(e.field()) + ": " + e.getMessage());
+          return 2;
+        }
+        AdminCommand.audit(store, "agent.approve", "/api/v1/agents/" + id + "/approve");
+      }
+      Path parentDir = credentialFile.toAbsolutePath().getParent();
+      Files.createDirectories(parentDir);
+      Files.createFile(
+          credentialFile,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(credentialFile, approval.mqttPassword());
+      System.out.printf(
+          "agent %s APPROVED for %s%ncredential written to %s%n",
+          id, approval.agent().instrumentIds(), credentialFile);
+      return 0;
+    }
+
+    private static String optionOf(String field) {
+      return switch (field) {
+        case "instrumentIds" -> "instrument";
+        default -> field;
+      };
     }
   }
 

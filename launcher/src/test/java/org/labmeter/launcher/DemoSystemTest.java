@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +27,14 @@ class DemoSystemTest {
         DemoOptions.defaults(dir, "127.0.0.1", 0, 0, 0, 0)
             .withHistory(Duration.ofMinutes(10), Pace.COMPRESSED);
     long samplesBefore;
+    String token;
     try (DemoSystem system = DemoSystem.start(options)) {
       assertThat(system.firstStart()).isTrue();
+      token = system.adminToken();
+      assertThat(token).startsWith("lm_");
+      assertThat(Files.readString(dir.resolve("admin-token"))).isEqualTo(token);
+      assertThat(Files.getPosixFilePermissions(dir.resolve("admin-token")))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       await().atMost(Duration.ofSeconds(90)).until(() -> allHaveSamples(system, 300));
       // once the history is in, live samples keep every instrument's state fresh and known
       await()
@@ -49,6 +57,7 @@ class DemoSystemTest {
     }
     try (DemoSystem again = DemoSystem.start(options)) {
       assertThat(again.firstStart()).isFalse();
+      assertThat(again.adminToken()).isEqualTo(token);
       JsonNode usage = EndToEndTest.get(again, "/api/v1/instruments/nmr-600/usage");
       assertThat(usage.get("samples").asLong()).isGreaterThanOrEqualTo(samplesBefore);
       assertThat(EndToEndTest.get(again, "/api/v1/instruments")).hasSize(5);

@@ -108,6 +108,7 @@ class EndToEndTest {
     HttpResponse<String> r =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.apiPort() + path))
+                .header("Authorization", "Bearer " + system.adminToken())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

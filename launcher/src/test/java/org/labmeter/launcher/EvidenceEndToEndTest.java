@@ -142,6 +142,7 @@ class EvidenceEndToEndTest {
 
   static HttpRequest request(DemoSystem system, String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.apiPort() + path))
+        .header("Authorization", "Bearer " + system.adminToken())
         .build();
   }
 }

@@ -143,6 +143,97 @@ class OperatorPathTest {
     assertThat(cli(out, "registry", "--db", db, "list")).isZero();
     assertThat(output.toString(StandardCharsets.UTF_8)).contains("icpms-7").contains("研究所");
 
+    // a pending agent is approved on the command line through the same code as the API
+    AgentPublicKey key8 =
+        AgentMain.keygen(dir.resolve("agent8"), new PrintStream(new ByteArrayOutputStream()));
+    String[] enroll8 = {
+      "registry",
+      "--db",
+      db,
+      "enroll-agent",
+      "--id",
+      "agent-8",
+      "--facility",
+      "ifs",
+      "--public-key",
+      key8.toBase64(),
+      "--instrument",
+      "icpms-7",
+      "--credential-file",
+      dir.resolve("unused8").toString(),
+      "--pending"
+    };
+    assertThat(cli(out, enroll8)).isZero();
+    Path credential8 = dir.resolve("agent8.password");
+    assertThat(
+            cli(
+                out,
+                "registry",
+                "--db",
+                db,
+                "approve-agent",
+                "--id",
+                "agent-8",
+                "--fingerprint",
+                "SHA256:other",
+                "--instrument",
+                "icpms-7",
+                "--credential-file",
+                credential8.toString()))
+        .isEqualTo(2);
+    assertThat(
+            cli(
+                out,
+                "registry",
+                "--db",
+                db,
+                "approve-agent",
+                "--id",
+                "agent-8",
+                "--fingerprint",
+                key8.fingerprint(),
+                "--instrument",
+                "icpms-7",
+                "--credential-file",
+                credential8.toString()))
+        .isZero();
+    assertThat(Files.getPosixFilePermissions(credential8))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    // no default credential: the operator creates a token for the unit's staff
+    assertThat(cli(out, "admin", "--db", db, "create-token", "--role", "root", "--label", "x"))
+        .isEqualTo(2);
+    assertThat(cli(out, "admin", "--db", db, "create-token", "--role", "staff", "--label", "x"))
+        .isEqualTo(2);
+    output.reset();
+    assertThat(
+            cli(
+                out,
+                "admin",
+                "--db",
+                db,
+                "create-token",
+                "--role",
+                "staff",
+                "--facility",
+                "ifs",
+                "--label",
+                "operator"))
+        .isZero();
+    String token =
+        output
+            .toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("lm_"))
+            .findFirst()
+            .orElseThrow();
+    output.reset();
+    assertThat(cli(out, "admin", "--db", db, "list-tokens")).isZero();
+    assertThat(output.toString(StandardCharsets.UTF_8))
+        .contains("FACILITY_STAFF")
+        .contains("operator")
+        .doesNotContain(token.substring(token.indexOf('_', 3) + 1));
+
     Instant from = Instant.parse("2026-06-01T00:00:00Z");
     Instant to = from.plus(Duration.ofMinutes(20));
     try (LabMeterServer server =
@@ -173,22 +264,27 @@ class OperatorPathTest {
         HttpClient http = HttpClient.newHttpClient();
         await()
             .atMost(Duration.ofSeconds(60))
-            .until(() -> usage(http, server.apiPort(), path).get("samples").asLong() == 1200);
-        JsonNode usage = usage(http, server.apiPort(), path);
+            .until(
+                () -> usage(http, server.apiPort(), path, token).get("samples").asLong() == 1200);
+        JsonNode usage = usage(http, server.apiPort(), path, token);
         assertThat(usage.get("coverage").asDouble()).isEqualTo(1.0);
         assertThat(usage.at("/millis/UNKNOWN").asLong()).isLessThanOrEqualTo(1000);
-        JsonNode health = usage(http, server.apiPort(), "/health");
+        JsonNode health = usage(http, server.apiPort(), "/health", null);
+        JsonNode anonymous = usage(http, server.apiPort(), path, null);
+        assertThat(anonymous.at("/error/code").asText()).isEqualTo("unauthenticated");
         assertThat(health.at("/checks/collectorSpool").asText()).isEqualTo("UP");
         assertThat(health.get("status").asText()).isEqualTo("UP");
       }
     }
   }
 
-  static JsonNode usage(HttpClient http, int port, String path) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-            HttpResponse.BodyHandlers.ofString());
+  static JsonNode usage(HttpClient http, int port, String path, String token) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new ObjectMapper().readTree(r.body());
   }
 }

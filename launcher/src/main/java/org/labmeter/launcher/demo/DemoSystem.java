@@ -20,6 +20,7 @@ import org.labmeter.collector.auth.CredentialHash;
 import org.labmeter.launcher.server.CredentialFile;
 import org.labmeter.launcher.server.LabMeterServer;
 import org.labmeter.launcher.server.StoreLocation;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.registry.AgentEnrollment;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.usage.UsageService;
@@ -41,6 +42,7 @@ public final class DemoSystem implements AutoCloseable {
   private LabMeterServer server;
   private Registry registry;
   private boolean firstStart;
+  private String adminToken;
 
   private DemoSystem(DemoOptions options) {
     this.options = options;
@@ -80,6 +82,9 @@ public final class DemoSystem implements AutoCloseable {
                 data.resolve("spool"),
                 b -> {}));
     registry = server.registry();
+    adminToken =
+        DemoAdminToken.readOrCreate(
+            data.resolve("admin-token"), new TokenStore(registry.dataSource()));
     List<String> secrets = enrollFleet(data);
 
     for (int i = 0; i < options.fleet().size(); i++) {
@@ -137,6 +142,11 @@ public final class DemoSystem implements AutoCloseable {
 
   public boolean firstStart() {
     return firstStart;
+  }
+
+  /** The demo's administrator token (kept in the data folder's {@code admin-token} file). */
+  public String adminToken() {
+    return adminToken;
   }
 
   public int apiPort() {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.labmeter.metering.auth.Principal;
 import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
@@ -56,7 +57,7 @@ final class InstrumentRoutes {
                     .end(metrics.scrape()));
     router
         .get("/api/v1/instruments")
-        .handler(ctx -> Replies.blocking(vertx, ctx, 200, this::listInstruments));
+        .handler(ctx -> Replies.blocking(vertx, ctx, 200, () -> listInstruments(ctx)));
     router
         .get("/api/v1/instruments/:id")
         .handler(
@@ -93,10 +94,14 @@ final class InstrumentRoutes {
     return out;
   }
 
-  private List<Map<String, Object>> listInstruments() {
+  private List<Map<String, Object>> listInstruments(RoutingContext ctx) {
     Instant now = Instant.now();
+    Principal principal = Principal.of(ctx).orElseThrow();
     List<Map<String, Object>> out = new ArrayList<>();
     for (Instrument i : registry.instruments()) {
+      if (!principal.canRead(i.facilityId())) {
+        continue;
+      }
       out.add(instrumentView(i, now));
     }
     return out;

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import org.labmeter.metering.auth.AuditLog;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
+import org.labmeter.metering.registry.AgentRegistry;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.store.SampleReader;
 import org.labmeter.metering.usage.UsageService;
@@ -18,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metering API's HTTP server: bootstrap only. Routes live in {@link InstrumentRoutes}; every
- * JDBC or store call runs on Vert.x worker threads, never on the event loop.
+ * The metering API's HTTP server: bootstrap only. Routes live in the {@code *Routes} classes;
+ * {@link AccessHandler} stands in front of every {@code /api/v1} route (tokens, the access policy,
+ * the audit log); {@code /health} and the dashboard's static files stay open. Every JDBC or store
+ * call runs on Vert.x worker threads, never on the event loop.
  */
 public final class MeteringApi {
   private static final Logger log = LoggerFactory.getLogger(MeteringApi.class);
@@ -56,6 +61,9 @@ public final class MeteringApi {
     router = Router.router(vertx);
     router.route().handler(new RequestLog());
     new OpenApiRoutes().mount(router);
+    TokenStore tokens = new TokenStore(registry.dataSource());
+    AuditLog audit = new AuditLog(registry.dataSource());
+    new AccessHandler(vertx, tokens, registry, audit, metrics).mount(router);
     new InstrumentRoutes(
             vertx, registry, reader, new UsageService(registry, reader), metrics, healthChecks)
         .mount(router);
@@ -63,6 +71,8 @@ public final class MeteringApi {
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);
     new ReportRoutes(vertx, registry, reader).mount(router);
     new LiveRoutes(vertx, registry, reader, metrics).mount(router);
+    new RegistryRoutes(vertx, registry, new AgentRegistry(registry)).mount(router);
+    new AccessRoutes(vertx, tokens, audit).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(ServerOptions.of(config))
@@ -82,14 +92,14 @@ public final class MeteringApi {
         .toCompletableFuture();
   }
 
+  /** The router, for tests that walk every mounted route; valid after {@link #start()}. */
+  Router router() {
+    return router;
+  }
+
   /** The bound port; valid after {@link #start()} completed. */
   public int port() {
     return server.actualPort();
-  }
-
-  /** The router with every route mounted; valid after {@link #start()} completed. */
-  Router router() {
-    return router;
   }
 
   public void stop() {

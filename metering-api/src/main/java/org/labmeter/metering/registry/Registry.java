@@ -36,6 +36,28 @@ public final class Registry {
         rs -> new Facility(rs.getString(1), rs.getString(2), rs.getString(3)));
   }
 
+  public Optional<Facility> facility(String id) {
+    return query(
+            "SELECT id, name, name_zh FROM facility WHERE id = ?",
+            ps -> ps.setString(1, id),
+            rs -> new Facility(rs.getString(1), rs.getString(2), rs.getString(3)))
+        .stream()
+        .findFirst();
+  }
+
+  /** The platform fields of an instrument, or empty when there is no such instrument. */
+  public Optional<InstrumentDetails> details(String instrumentId) {
+    return query(
+            "SELECT national_platform_id, category_code, original_value, location FROM instrument"
+                + " WHERE id = ?",
+            ps -> ps.setString(1, instrumentId),
+            rs ->
+                new InstrumentDetails(
+                    rs.getString(1), rs.getString(2), rs.getBigDecimal(3), rs.getString(4)))
+        .stream()
+        .findFirst();
+  }
+
   public List<Instrument> instruments() {
     return query(
         "SELECT id, facility_id, name, name_zh, model, asset_no FROM instrument ORDER BY id",
@@ -98,22 +120,100 @@ public final class Registry {
 
   /** Adds an instrument with its first profile version (version 1, valid from {@code from}). */
   public void addInstrument(Instrument i, DerivationProfile profile, Instant from) {
+    addInstrument(i, InstrumentDetails.NONE, profile, from);
+  }
+
+  /**
+   * Adds an instrument, its platform fields and its first profile version, in one transaction.
+   *
+   * @throws RegistryRejection when the facility is unknown (NOT_FOUND) or the id taken (CONFLICT)
+   */
+  public void addInstrument(
+      Instrument i, InstrumentDetails d, DerivationProfile profile, Instant from) {
     transaction(
         c -> {
+          if (Sql.query(
+                  c,
+                  "SELECT id FROM facility WHERE id = ?",
+                  ps -> ps.setString(1, i.facilityId()),
+                  rs -> 1)
+              .isEmpty()) {
+            throw new RegistryRejection(
+                RegistryRejection.Kind.NOT_FOUND,
+                "facilityId",
+                "no facility with id '" + i.facilityId() + "'");
+          }
+          if (!Sql.query(
+                  c,
+                  "SELECT id FROM instrument WHERE id = ?",
+                  ps -> ps.setString(1, i.id()),
+                  rs -> 1)
+              .isEmpty()) {
+            throw new RegistryRejection(
+                RegistryRejection.Kind.CONFLICT, "id", "instrument '" + i.id() + "' exists");
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO instrument (id, facility_id, name, name_zh, model, asset_no)"
-                      + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                  "INSERT INTO instrument (id, facility_id, name, name_zh, model, asset_no,"
+                      + " national_platform_id, category_code, original_value, location)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, i.id());
             ps.setString(2, i.facilityId());
             ps.setString(3, i.name());
             ps.setString(4, i.nameZh());
             ps.setString(5, i.model());
             ps.setString(6, i.assetNo());
+            ps.setString(7, d.nationalPlatformId());
+            ps.setString(8, d.categoryCode());
+            ps.setBigDecimal(9, d.originalValue());
+            ps.setString(10, d.location());
             ps.executeUpdate();
           }
           insertProfile(c, i.id(), 1, from, profile);
         });
+  }
+
+  /**
+   * Adds the next profile version of an instrument, in force from {@code from}; earlier versions
+   * stay as they were.
+   *
+   * @throws RegistryRejection when the instrument is unknown (NOT_FOUND) or {@code from} is not
+   *     after the newest version's start (INVALID, field validFrom)
+   */
+  public ProfileVersion addProfileVersion(
+      String instrumentId, DerivationProfile profile, Instant from) {
+    ProfileVersion[] added = new ProfileVersion[1];
+    transaction(
+        c -> {
+          List<ProfileVersion> versions =
+              Sql.query(
+                  c,
+                  "SELECT instrument_id, version, valid_from, off_below_w, on_threshold_w,"
+                      + " off_threshold_w, min_on_ms, min_off_ms, max_sample_gap_ms"
+                      + " FROM instrument_profile WHERE instrument_id = ? ORDER BY version",
+                  ps -> ps.setString(1, instrumentId),
+                  Registry::profileVersion);
+          if (versions.isEmpty()) {
+            throw new RegistryRejection(
+                RegistryRejection.Kind.NOT_FOUND,
+                "id",
+                "no instrument with id '" + instrumentId + "'");
+          }
+          ProfileVersion last = versions.get(versions.size() - 1);
+          if (!from.isAfter(last.validFrom())) {
+            throw new RegistryRejection(
+                RegistryRejection.Kind.INVALID,
+                "validFrom",
+                "validFrom must be after "
+                    + last.validFrom()
+                    + ", when version "
+                    + last.version()
+                    + " starts");
+          }
+          insertProfile(c, instrumentId, last.version() + 1, from, profile);
+          added[0] = new ProfileVersion(instrumentId, last.version() + 1, from, profile);
+        });
+    return added[0];
   }
 
   private static void insertProfile(
@@ -226,19 +326,18 @@ public final class Registry {
   }
 
   private void transaction(Work work) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        work.run(c);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(auto);
-      }
+    try {
+      Sql.transaction(
+          dataSource,
+          c -> {
+            work.run(c);
+            return null;
+          });
     } catch (SQLException e) {
+      if (Sql.duplicateKey(e)) {
+        throw new RegistryRejection(
+            RegistryRejection.Kind.CONFLICT, "id", "the id is taken: " + e.getMessage());
+      }
       throw new RegistryException("registry write failed: " + e.getMessage(), e);
     }
   }

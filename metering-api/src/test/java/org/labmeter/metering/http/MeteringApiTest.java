@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
@@ -37,6 +39,7 @@ class MeteringApiTest {
   static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
   static RelationalStore store;
   static MeteringApi api;
+  static String adminToken;
   static final HttpClient http = HttpClient.newHttpClient();
   static final ObjectMapper json = new ObjectMapper();
 
@@ -87,6 +90,7 @@ class MeteringApiTest {
       boolean verified = t < t0 + 900_000L || t >= t0 + 1_800_000L;
       reader.rows.add(new long[] {t, t < t0 + 1_800_000L ? 1000 : 100, verified ? 1 : 0});
     }
+    adminToken = new TokenStore(store.dataSource()).create(Role.ADMIN, null, "test admin").bearer();
     api =
         new MeteringApi(
             ApiConfig.create(b -> b.port(0)),
@@ -105,7 +109,9 @@ class MeteringApiTest {
 
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + adminToken)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

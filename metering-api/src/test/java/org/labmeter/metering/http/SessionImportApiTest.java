@@ -19,6 +19,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
@@ -43,6 +45,7 @@ class SessionImportApiTest {
   static Registry registry;
   static SessionRepository sessions;
   static MeteringApi api;
+  static String adminToken;
   static final HttpClient http = HttpClient.newHttpClient();
   static final ObjectMapper json = new ObjectMapper();
 
@@ -105,6 +108,7 @@ class SessionImportApiTest {
           profile,
           Instant.parse("2026-01-01T00:00:00Z"));
     }
+    adminToken = new TokenStore(store.dataSource()).create(Role.ADMIN, null, "test admin").bearer();
     api =
         new MeteringApi(
             ApiConfig.create(b -> b.port(0)),
@@ -123,6 +127,7 @@ class SessionImportApiTest {
   static HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + adminToken)
             .header("content-type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
@@ -131,7 +136,9 @@ class SessionImportApiTest {
 
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + adminToken)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

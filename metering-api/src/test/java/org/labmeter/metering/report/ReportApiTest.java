@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.labmeter.metering.attribution.SessionKind;
 import org.labmeter.metering.attribution.UsageSession;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
@@ -44,6 +46,7 @@ class ReportApiTest {
   static final long T10 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
   static RelationalStore store;
   static MeteringApi api;
+  static String adminToken;
   static final HttpClient http = HttpClient.newHttpClient();
   static final ObjectMapper json = new ObjectMapper();
 
@@ -107,6 +110,7 @@ class ReportApiTest {
           @Override
           public void close() {}
         };
+    adminToken = new TokenStore(store.dataSource()).create(Role.ADMIN, null, "test admin").bearer();
     api =
         new MeteringApi(
             ApiConfig.create(b -> b.port(0)),
@@ -125,6 +129,7 @@ class ReportApiTest {
   static HttpResponse<byte[]> call(String method, String path, String body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + adminToken)
             .method(
                 method,
                 body == null
