@@ -1,0 +1,205 @@
+package org.labmeter.collector.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.labmeter.wire.Batch;
+import org.labmeter.wire.BatchHash;
+import org.labmeter.wire.SignedBatch;
+
+/**
+ * Places a signed batch in its (agent, instrument) chain. Above the head it links to the head (or
+ * leaves a gap); below the head it fills a gap, is a duplicate, or is a fork. When a batch closes
+ * the gap before a run of stored unverified batches, that run becomes verified and is handed back
+ * for writing again. The rule is in docs/protocol.md ("Chain placement").
+ *
+ * <p>What a group decides is noted, not kept: {@link #commit} after the group was stored, {@link
+ * #discard} after it failed. A chain is only touched by its agent's worker.
+ */
+final class ChainPlacer {
+  private final ChainHeads heads;
+  private final StoredBatches stored;
+  private final int windowCapacity;
+  private final long windowBatchBytes;
+  private final ConcurrentMap<ChainId, ChainWindow> windows = new ConcurrentHashMap<>();
+
+  ChainPlacer(ChainHeads heads, StoredBatches stored, int windowCapacity, long windowBatchBytes) {
+    this.heads = heads;
+    this.stored = stored;
+    this.windowCapacity = windowCapacity;
+    this.windowBatchBytes = windowBatchBytes;
+  }
+
+  Verdict place(SignedBatch signed, boolean late, long receivedAtMillis) {
+    Batch batch = signed.batch();
+    ChainId id = new ChainId(batch.agentId(), batch.instrumentId());
+    ChainWindow w =
+        windows.computeIfAbsent(id, c -> new ChainWindow(windowCapacity, windowBatchBytes));
+    long seq = batch.sequence();
+    boolean genesis = seq == 0 && batch.previousHash().isZero();
+    Optional<ChainHead> head =
+        w.pendingHead() != null
+            ? Optional.of(w.pendingHead())
+            : heads.find(id.agentId(), id.instrumentId());
+    if (head.isEmpty()) {
+      ChainLink link = genesis ? ChainLink.GENESIS : seq == 0 ? ChainLink.BROKEN : ChainLink.GAP;
+      return above(w, signed, link, genesis, late, receivedAtMillis);
+    }
+    ChainHead h = head.get();
+    if (seq > h.sequence()) {
+      if (seq > h.sequence() + 1) {
+        return above(w, signed, ChainLink.GAP, false, late, receivedAtMillis);
+      }
+      if (!batch.previousHash().equals(h.hash())) {
+        return above(w, signed, ChainLink.BROKEN, false, late, receivedAtMillis);
+      }
+      return above(w, signed, ChainLink.LINKED, headVerified(id, w, h), late, receivedAtMillis);
+    }
+    if (seq == h.sequence() && signed.hash().equals(h.hash())) {
+      return new Verdict.Duplicate(signed);
+    }
+    // at or below the head
+    ChainEntry same = lookup(id, w, seq);
+    if (same != null) {
+      if (same.hash().equals(signed.hash())) {
+        return new Verdict.Duplicate(signed);
+      }
+      if (genesis) {
+        return restart(w, signed, late, receivedAtMillis);
+      }
+      return new Verdict.Rejected(
+          RejectReason.FORK,
+          "sequence "
+              + seq
+              + " is already stored with hash "
+              + same.hash().toHex()
+              + "; this batch has "
+              + signed.hash().toHex());
+    }
+    if (genesis) {
+      ChainEntry top = lookup(id, w, h.sequence());
+      if (top != null && batch.firstTimestampMillis() > top.lastTsMillis()) {
+        return restart(w, signed, late, receivedAtMillis); // newer than the head: a new run
+      }
+    }
+    return fill(id, w, h, signed, genesis, late, receivedAtMillis);
+  }
+
+  /** A batch below the head whose sequence is not stored yet. */
+  private Verdict fill(
+      ChainId id,
+      ChainWindow w,
+      ChainHead h,
+      SignedBatch signed,
+      boolean genesis,
+      boolean late,
+      long receivedAtMillis) {
+    long seq = signed.batch().sequence();
+    ChainEntry before = seq == 0 ? null : lookup(id, w, seq - 1);
+    ChainEntry after = lookup(id, w, seq + 1);
+    boolean linksBefore = before != null && before.hash().equals(signed.batch().previousHash());
+    boolean linksAfter = after == null || after.previousHash().equals(signed.hash());
+    if ((before != null && !linksBefore) || !linksAfter) {
+      if (genesis && !linksAfter) {
+        return restart(w, signed, late, receivedAtMillis);
+      }
+      w.note(ChainEntry.of(signed, false, receivedAtMillis));
+      return accepted(signed, ChainLink.BROKEN, false, late, List.of());
+    }
+    boolean ok = genesis || (linksBefore && before.chainOk());
+    w.note(ChainEntry.of(signed, ok, receivedAtMillis));
+    List<ChainEntry> relinked = ok ? relink(id, w, h, seq + 1, signed.hash()) : List.of();
+    return accepted(signed, ChainLink.FILLED, ok, late, relinked);
+  }
+
+  /**
+   * The stored unverified run from {@code from} on that links to {@code previous}, now verified.
+   */
+  private List<ChainEntry> relink(
+      ChainId id, ChainWindow w, ChainHead h, long from, BatchHash previous) {
+    List<ChainEntry> relinked = new ArrayList<>();
+    BatchHash prev = previous;
+    for (long s = from; s <= h.sequence(); s++) {
+      ChainEntry e = lookup(id, w, s);
+      if (e == null || e.chainOk() || !e.previousHash().equals(prev)) {
+        break;
+      }
+      if (e.batch() == null) {
+        e = stored.find(id, s, start(id, w)).orElse(null);
+        if (e == null || e.batch() == null) {
+          break; // the store does not show it yet; it stays unverified
+        }
+      }
+      ChainEntry ok = e.verified();
+      w.note(ok);
+      relinked.add(ok);
+      prev = e.hash();
+    }
+    return relinked;
+  }
+
+  private Verdict above(
+      ChainWindow w,
+      SignedBatch signed,
+      ChainLink link,
+      boolean ok,
+      boolean late,
+      long receivedAtMillis) {
+    w.note(ChainEntry.of(signed, ok, receivedAtMillis));
+    w.noteHead(new ChainHead(signed.batch().sequence(), signed.hash()));
+    return accepted(signed, link, ok, late, List.of());
+  }
+
+  private Verdict restart(ChainWindow w, SignedBatch signed, boolean late, long receivedAtMillis) {
+    w.restart(signed.batch().firstTimestampMillis());
+    return above(w, signed, ChainLink.RESTARTED, true, late, receivedAtMillis);
+  }
+
+  /** Whether the head was stored verified; when nothing says otherwise, it was. */
+  private boolean headVerified(ChainId id, ChainWindow w, ChainHead h) {
+    ChainEntry e = w.get(h.sequence());
+    if (e == null && stored.available()) {
+      try {
+        e = lookup(id, w, h.sequence());
+      } catch (RuntimeException unreachable) {
+        return true; // the store is down (the spool takes the writes): do not hold live data up
+      }
+    }
+    return e == null || !e.hash().equals(h.hash()) || e.chainOk();
+  }
+
+  private ChainEntry lookup(ChainId id, ChainWindow w, long seq) {
+    ChainEntry e = w.get(seq);
+    if (e != null || !stored.available()) {
+      return e;
+    }
+    return stored.find(id, seq, start(id, w)).orElse(null);
+  }
+
+  private long start(ChainId id, ChainWindow w) {
+    if (!w.startKnown()) {
+      w.startTs(stored.chainStart(id));
+    }
+    return w.startTs();
+  }
+
+  private static Verdict accepted(
+      SignedBatch signed, ChainLink link, boolean ok, boolean late, List<ChainEntry> relinked) {
+    return new Verdict.Accepted(signed, link, ok, late, relinked);
+  }
+
+  /** Keeps what the group noted for {@code chain}; returns the head it noted, if any. */
+  Optional<ChainHead> commit(ChainId chain) {
+    ChainWindow w = windows.get(chain);
+    return w == null ? Optional.empty() : Optional.ofNullable(w.commit());
+  }
+
+  void discard(ChainId chain) {
+    ChainWindow w = windows.get(chain);
+    if (w != null) {
+      w.discard();
+    }
+  }
+}
