@@ -28,11 +28,13 @@ import org.labmeter.collector.mqtt.MqttServer;
 import org.labmeter.collector.mqtt.SessionRegistry;
 import org.labmeter.collector.spool.SpoolingBatchStore;
 import org.labmeter.collector.store.BatchStore;
+import org.labmeter.collector.store.QuestDbStoredBatches;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.Quarantine;
+import org.labmeter.collector.verify.StoredBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,11 +160,15 @@ public final class Collector implements AutoCloseable {
             new ArrayBlockingQueue<>(256),
             new DefaultThreadFactory("collector-auth"),
             new ThreadPoolExecutor.AbortPolicy());
+    StoredBatches stored =
+        config.storeKind() == StoreKind.QUESTDB
+            ? new QuestDbStoredBatches(config.storeUrl())
+            : StoredBatches.NONE;
     VerifyingPublishSink sink =
         new VerifyingPublishSink(
             heads ->
                 new BatchVerifier(
-                    heads, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
+                    heads, stored, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
             chainHeads,
             store,
             quarantine,
