@@ -29,6 +29,7 @@ import org.labmeter.collector.mqtt.SessionRegistry;
 import org.labmeter.collector.spool.SpoolingBatchStore;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.QuestDbStoredBatches;
+import org.labmeter.collector.store.RecordTables;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.verify.BatchVerifier;
@@ -61,6 +62,7 @@ public final class Collector implements AutoCloseable {
   private final Object lifecycle = new Object();
 
   private volatile SampleWriter writer;
+  private volatile RecordTables records;
   private volatile SpoolingBatchStore spool;
   private volatile ShardedExecutor workers;
   private volatile ThreadPoolExecutor authExecutor;
@@ -134,6 +136,7 @@ public final class Collector implements AutoCloseable {
 
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
+    records = new RecordTables(writer, registry);
     BatchStore store = writer;
     if (config.spool() != null) {
       try {
@@ -172,6 +175,7 @@ public final class Collector implements AutoCloseable {
             chainHeads,
             store,
             quarantine,
+            records,
             metrics,
             Clock.systemUTC());
     ConnectionServices services =
@@ -278,6 +282,9 @@ public final class Collector implements AutoCloseable {
     }
     if (spool != null) {
       spool.close();
+    }
+    if (records != null) {
+      records.close();
     }
     if (writer != null) {
       writer.close();

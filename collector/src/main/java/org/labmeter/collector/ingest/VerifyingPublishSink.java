@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.records.AgentStatus;
+import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
@@ -42,6 +45,7 @@ public final class VerifyingPublishSink implements PublishSink {
   private final BatchVerifier verifier;
   private final BatchStore store;
   private final Quarantine quarantine;
+  private final IngestRecords records;
   private final CollectorMetrics metrics;
   private final Clock clock;
 
@@ -57,10 +61,26 @@ public final class VerifyingPublishSink implements PublishSink {
       Quarantine quarantine,
       CollectorMetrics metrics,
       Clock clock) {
+    this(verifierOver, chainHeads, store, quarantine, IngestRecords.NONE, metrics, clock);
+  }
+
+  /**
+   * @param records where refused payloads (besides the in-memory {@code quarantine}) and agents'
+   *     status messages are kept
+   */
+  public VerifyingPublishSink(
+      Function<ChainHeads, BatchVerifier> verifierOver,
+      ChainHeads chainHeads,
+      BatchStore store,
+      Quarantine quarantine,
+      IngestRecords records,
+      CollectorMetrics metrics,
+      Clock clock) {
     this.heads = new PendingChainHeads(chainHeads);
     this.verifier = verifierOver.apply(heads);
     this.store = store;
     this.quarantine = quarantine;
+    this.records = records;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -133,7 +153,19 @@ public final class VerifyingPublishSink implements PublishSink {
   @Override
   public IngestOutcome status(AgentRecord agent, byte[] payload) {
     metrics.statusMessage();
-    LOG.debug("Status message of {} bytes from agent {}", payload.length, agent.agentId());
+    Optional<AgentStatus> status = AgentStatus.parse(agent.agentId(), payload, clock.millis());
+    if (status.isEmpty()) {
+      metrics.rejected("status_malformed");
+      LOG.warn(
+          "Status message of {} bytes from agent {} is not {{\"state\":\"online\"|\"offline\","
+              + "\"epoch\":N,\"ts\":ms}}; acknowledged, not recorded",
+          payload.length,
+          agent.agentId());
+      return new IngestOutcome.StatusNoted();
+    }
+    LOG.info(
+        "Agent {} is {} (epoch {})", agent.agentId(), status.get().state(), status.get().epoch());
+    records.status(status.get());
     return new IngestOutcome.StatusNoted();
   }
 
@@ -148,14 +180,16 @@ public final class VerifyingPublishSink implements PublishSink {
           p.instrumentId(),
           rejected.reason().tag(),
           rejected.detail());
-      quarantine.add(
+      QuarantinedPayload q =
           new QuarantinedPayload(
               agentId,
               p.topic(),
               rejected.reason(),
               rejected.detail(),
               clock.instant(),
-              p.payload()));
+              p.payload());
+      quarantine.add(q);
+      records.quarantined(q);
       return new IngestOutcome.Rejected(rejected.reason());
     }
     Verdict.Duplicate duplicate = (Verdict.Duplicate) verdict;
