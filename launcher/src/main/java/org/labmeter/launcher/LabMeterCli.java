@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RegistryCommand.class,
       BenchCommand.class,
       VerifyCommand.class,
+      QuarantineCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LabMeterCli implements Runnable {

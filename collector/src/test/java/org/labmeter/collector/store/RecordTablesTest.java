@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.records.AgentStatus;
@@ -67,6 +68,16 @@ class RecordTablesTest {
           .hasSize(RecordTables.PAYLOAD_CAP)
           .containsOnly((byte) 0x5a);
       assertThat(q.get(6).asLong()).isEqualTo(T0 * 1000); // microseconds
+      List<QuarantineReader.Row> listed =
+          new QuarantineReader(url).newest("agent-1", "bad_signature", 10);
+      assertThat(listed)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.receivedAt()).isEqualTo(Instant.ofEpochMilli(T0));
+                assertThat(r.payloadBytes()).isEqualTo(20_000);
+              });
+      assertThat(new QuarantineReader(url).newest("agent-2", null, 10)).isEmpty();
       JsonNode latest =
           rows(
               url,
