@@ -9,7 +9,7 @@ import org.labmeter.wire.SignedBatch;
  * neighbours, and, while it is unverified, the batch itself so that it can be written again as
  * verified once the gap before it closes.
  *
- * @param chainOk whether it was stored as verified (an unbroken chain back to a genesis)
+ * @param chainOk whether it was stored as verified (a genesis, or linked to its stored predecessor)
  * @param receivedAtMillis when the collector first received it; kept when it is written again
  * @param batch the batch, or {@code null} where only the link is kept
  */

@@ -21,8 +21,8 @@ public enum ChainLink {
    */
   BROKEN,
   /**
-   * Below the head, in a gap, linking to its stored neighbours: verified when its predecessor is,
-   * and then the stored run after it is verified too. Head unchanged.
+   * Below the head, in a gap, linking to its stored neighbours: verified when its predecessor is
+   * stored (or it is a genesis); the stored batch after it is verified now too. Head unchanged.
    */
   FILLED;
 }

@@ -1,19 +1,19 @@
 package org.labmeter.collector.verify;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.labmeter.wire.Batch;
-import org.labmeter.wire.BatchHash;
 import org.labmeter.wire.SignedBatch;
 
 /**
  * Places a signed batch in its (agent, instrument) chain. Above the head it links to the head (or
- * leaves a gap); below the head it fills a gap, is a duplicate, or is a fork. When a batch closes
- * the gap before a run of stored unverified batches, that run becomes verified and is handed back
- * for writing again. The rule is in docs/protocol.md ("Chain placement").
+ * leaves a gap); below the head it fills a gap, is a duplicate, or is a fork. A batch is verified
+ * when its own link is confirmed: it is a genesis, or the stored batch before it has the hash it
+ * names (the offline verifier's rule, docs/evidence.md). So a gap filler also confirms the stored
+ * batch after it, which is handed back for writing again as verified. The rule is in
+ * docs/protocol.md ("Chain placement").
  *
  * <p>What a group decides is noted, not kept: {@link #commit} after the group was stored, {@link
  * #discard} after it failed. A chain is only touched by its agent's worker.
@@ -55,7 +55,7 @@ final class ChainPlacer {
       if (!batch.previousHash().equals(h.hash())) {
         return above(w, signed, ChainLink.BROKEN, false, late, receivedAtMillis);
       }
-      return above(w, signed, ChainLink.LINKED, headVerified(id, w, h), late, receivedAtMillis);
+      return above(w, signed, ChainLink.LINKED, true, late, receivedAtMillis);
     }
     if (seq == h.sequence() && signed.hash().equals(h.hash())) {
       return new Verdict.Duplicate(signed);
@@ -108,36 +108,28 @@ final class ChainPlacer {
       w.note(ChainEntry.of(signed, false, receivedAtMillis));
       return accepted(signed, ChainLink.BROKEN, false, late, List.of());
     }
-    boolean ok = genesis || (linksBefore && before.chainOk());
+    boolean ok = genesis || linksBefore;
     w.note(ChainEntry.of(signed, ok, receivedAtMillis));
-    List<ChainEntry> relinked = ok ? relink(id, w, h, seq + 1, signed.hash()) : List.of();
+    List<ChainEntry> relinked = List.of();
+    if (after != null && !after.chainOk()) {
+      // its predecessor is now stored and it names that predecessor's hash: confirmed
+      ChainEntry confirmed = withBatch(id, w, after);
+      if (confirmed != null) {
+        confirmed = confirmed.verified();
+        w.note(confirmed);
+        relinked = List.of(confirmed);
+      }
+    }
     return accepted(signed, ChainLink.FILLED, ok, late, relinked);
   }
 
-  /**
-   * The stored unverified run from {@code from} on that links to {@code previous}, now verified.
-   */
-  private List<ChainEntry> relink(
-      ChainId id, ChainWindow w, ChainHead h, long from, BatchHash previous) {
-    List<ChainEntry> relinked = new ArrayList<>();
-    BatchHash prev = previous;
-    for (long s = from; s <= h.sequence(); s++) {
-      ChainEntry e = lookup(id, w, s);
-      if (e == null || e.chainOk() || !e.previousHash().equals(prev)) {
-        break;
-      }
-      if (e.batch() == null) {
-        e = stored.find(id, s, start(id, w)).orElse(null);
-        if (e == null || e.batch() == null) {
-          break; // the store does not show it yet; it stays unverified
-        }
-      }
-      ChainEntry ok = e.verified();
-      w.note(ok);
-      relinked.add(ok);
-      prev = e.hash();
+  /** {@code e} with its batch, from the store where the window kept only the link. */
+  private ChainEntry withBatch(ChainId id, ChainWindow w, ChainEntry e) {
+    if (e.batch() != null) {
+      return e;
     }
-    return relinked;
+    ChainEntry full = stored.find(id, e.sequence(), start(id, w)).orElse(null);
+    return full == null || full.batch() == null ? null : full; // not visible yet: stays unverified
   }
 
   private Verdict above(
@@ -155,19 +147,6 @@ final class ChainPlacer {
   private Verdict restart(ChainWindow w, SignedBatch signed, boolean late, long receivedAtMillis) {
     w.restart(signed.batch().firstTimestampMillis());
     return above(w, signed, ChainLink.RESTARTED, true, late, receivedAtMillis);
-  }
-
-  /** Whether the head was stored verified; when nothing says otherwise, it was. */
-  private boolean headVerified(ChainId id, ChainWindow w, ChainHead h) {
-    ChainEntry e = w.get(h.sequence());
-    if (e == null && stored.available()) {
-      try {
-        e = lookup(id, w, h.sequence());
-      } catch (RuntimeException unreachable) {
-        return true; // the store is down (the spool takes the writes): do not hold live data up
-      }
-    }
-    return e == null || !e.hash().equals(h.hash()) || e.chainOk();
   }
 
   private ChainEntry lookup(ChainId id, ChainWindow w, long seq) {

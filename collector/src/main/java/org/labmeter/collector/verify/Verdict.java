@@ -11,11 +11,12 @@ public sealed interface Verdict {
    * A batch to store: its signature verified with the agent's key.
    *
    * @param link its place in the chain
-   * @param chainOk whether an unbroken chain of stored batches leads back to a genesis: what the
-   *     store records as {@code chain_ok} and the samples' {@code verified}
+   * @param chainOk whether its link is confirmed (a genesis, or its previous hash is the hash of
+   *     the stored batch before it): what the store records as {@code chain_ok} and the samples'
+   *     {@code verified}
    * @param late whether its newest sample is older than the verifier's late threshold
-   * @param relinked stored batches after it that were unverified and are verified now that it
-   *     closed the gap before them: to be written again with {@code chain_ok} true
+   * @param relinked the stored batch after it, when it was unverified and names this batch's hash:
+   *     confirmed now, to be written again with {@code chain_ok} true (empty or one entry)
    */
   record Accepted(
       SignedBatch batch, ChainLink link, boolean chainOk, boolean late, List<ChainEntry> relinked)
