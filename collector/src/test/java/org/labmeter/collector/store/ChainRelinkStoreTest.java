@@ -3,6 +3,7 @@ package org.labmeter.collector.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.labmeter.collector.QuestDbQuery.count;
+import static org.labmeter.collector.QuestDbQuery.rows;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -36,6 +37,12 @@ class ChainRelinkStoreTest {
   private static final long START = (System.currentTimeMillis() / 1000 - 1200) * 1000;
   private static final String BATCHES = "select count() from lm_batches where instrument = 'nmr-1'";
   private static final String SAMPLES = "select count() from lm_samples where instrument = 'nmr-1'";
+
+  private static final String GAPS =
+      "SELECT agent, instrument, prev_seq + 1 first_missing, seq - 1 last_missing FROM ("
+          + " SELECT agent, instrument, seq,"
+          + " lag(seq) OVER (PARTITION BY agent, instrument ORDER BY seq) prev_seq"
+          + " FROM lm_batches WHERE instrument = 'nmr-1') WHERE seq > prev_seq + 1";
 
   @TempDir Path root;
 
@@ -76,6 +83,8 @@ class ChainRelinkStoreTest {
         assertThat(count(url, BATCHES + " and chain_ok = false and seq = 7")).isEqualTo(1);
         assertThat(count(url, BATCHES + " and chain_ok = false")).isEqualTo(1);
         assertThat(count(url, SAMPLES + " and verified = false")).isEqualTo(4);
+        // the evidence gaps as docs/collector-tables.md computes them
+        assertThat(rows(url, GAPS).toString()).isEqualTo("[[\"agent-1\",\"nmr-1\",3,6]]");
 
         // a collector restart: the backlog is placed against what lm_batches holds
         VerifyingPublishSink restarted = sink(url, writer, quarantine);
@@ -98,6 +107,7 @@ class ChainRelinkStoreTest {
       assertThat(count(url, BATCHES)).isEqualTo(10);
       assertThat(count(url, SAMPLES)).isEqualTo(40);
       assertThat(count(url, SAMPLES + " and verified = true")).isEqualTo(40);
+      assertThat(rows(url, GAPS)).isEmpty();
       assertThat(quarantine.recent())
           .singleElement()
           .satisfies(
