@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.labmeter.collector.verify.ChainEntry;
@@ -42,32 +46,43 @@ public final class QuestDbStoredBatches implements StoredBatches {
 
   @Override
   public Optional<ChainEntry> find(ChainId chain, long sequence, long sinceTsMillis) {
+    List<ChainEntry> rows = range(chain, sequence, sequence, sinceTsMillis);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** One query; where a sequence has several rows, the one received last counts. */
+  @Override
+  public List<ChainEntry> range(
+      ChainId chain, long fromSequence, long toSequence, long sinceTsMillis) {
     String sql =
         "SELECT seq, hash, prev_hash, chain_ok, first_ts, last_ts, received_at, envelope"
             + " FROM lm_batches WHERE "
             + where(chain)
-            + " AND seq = "
-            + sequence
+            + " AND seq >= "
+            + fromSequence
+            + " AND seq <= "
+            + toSequence
             + (sinceTsMillis == Long.MIN_VALUE ? "" : " AND first_ts >= " + sinceTsMillis)
-            + " ORDER BY received_at DESC LIMIT 1";
-    JsonNode rows = query(sql);
-    if (rows.isEmpty()) {
-      return Optional.empty();
+            + " ORDER BY seq, received_at";
+    Map<Long, ChainEntry> bySeq = new LinkedHashMap<>();
+    for (JsonNode r : query(sql)) {
+      ChainEntry e = entry(r);
+      bySeq.put(e.sequence(), e);
     }
-    JsonNode r = rows.get(0);
+    return new ArrayList<>(bySeq.values());
+  }
+
+  private static ChainEntry entry(JsonNode r) {
     byte[] envelope = Base64.getDecoder().decode(r.get(7).asText());
-    return Optional.of(
-        new ChainEntry(
-            r.get(0).asLong(),
-            BatchHash.ofHex(r.get(1).asText()),
-            BatchHash.ofHex(r.get(2).asText()),
-            r.get(3).asBoolean(),
-            r.get(4).asLong(),
-            r.get(5).asLong(),
-            r.get(6).asLong(),
-            BatchCodec.decode(envelope) instanceof DecodeResult.Decoded d
-                ? d.signedBatch()
-                : null));
+    return new ChainEntry(
+        r.get(0).asLong(),
+        BatchHash.ofHex(r.get(1).asText()),
+        BatchHash.ofHex(r.get(2).asText()),
+        r.get(3).asBoolean(),
+        r.get(4).asLong(),
+        r.get(5).asLong(),
+        r.get(6).asLong(),
+        BatchCodec.decode(envelope) instanceof DecodeResult.Decoded d ? d.signedBatch() : null);
   }
 
   @Override

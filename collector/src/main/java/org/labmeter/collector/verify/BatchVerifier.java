@@ -25,11 +25,11 @@ import org.labmeter.wire.SignedBatch;
  * forgets it, so the verifier never counts on a batch that did not land.
  */
 public final class BatchVerifier {
-  /** Links remembered per chain before the store is asked. */
-  public static final int WINDOW_LINKS = 4096;
+  /** Links remembered per chain before the store is asked (about 16 KB per chain). */
+  public static final int WINDOW_LINKS = 64;
 
   /** Bytes of unverified batches kept per chain for rewriting once their gap closes. */
-  public static final long WINDOW_BATCH_BYTES = 4L << 20;
+  public static final long WINDOW_BATCH_BYTES = 1L << 20;
 
   private final ChainHeads heads;
   private final ChainPlacer placer;

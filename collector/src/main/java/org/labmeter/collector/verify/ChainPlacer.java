@@ -19,6 +19,9 @@ import org.labmeter.wire.SignedBatch;
  * #discard} after it failed. A chain is only touched by its agent's worker.
  */
 final class ChainPlacer {
+  /** Sequences read from the store ahead of the one asked for. */
+  static final int PAGE = 128;
+
   private final ChainHeads heads;
   private final StoredBatches stored;
   private final int windowCapacity;
@@ -128,7 +131,10 @@ final class ChainPlacer {
     if (e.batch() != null) {
       return e;
     }
-    ChainEntry full = stored.find(id, e.sequence(), start(id, w)).orElse(null);
+    ChainEntry full =
+        w.pageCovers(e.sequence())
+            ? w.fromPage(e.sequence())
+            : stored.find(id, e.sequence(), start(id, w)).orElse(null);
     return full == null || full.batch() == null ? null : full; // not visible yet: stays unverified
   }
 
@@ -154,7 +160,13 @@ final class ChainPlacer {
     if (e != null || !stored.available()) {
       return e;
     }
-    return stored.find(id, seq, start(id, w)).orElse(null);
+    if (!w.pageCovers(seq)) {
+      // a backlog comes in order: one read covers this batch's neighbours and the next ones
+      long from = Math.max(0, seq - 1);
+      long to = seq + PAGE;
+      w.page(from, to, stored.range(id, from, to, start(id, w)));
+    }
+    return w.fromPage(seq);
   }
 
   private long start(ChainId id, ChainWindow w) {

@@ -25,6 +25,9 @@ final class ChainWindow {
   private long startTs = Long.MIN_VALUE;
   private boolean startKnown;
   private long batchBytes;
+  private final TreeMap<Long, ChainEntry> page = new TreeMap<>();
+  private long pageFrom = 1;
+  private long pageTo;
 
   ChainWindow(int capacity, long maxBatchBytes) {
     this.capacity = capacity;
@@ -37,6 +40,27 @@ final class ChainWindow {
       return e;
     }
     return committed.get(sequence);
+  }
+
+  /** Whether the store page read for this group covers {@code sequence}. */
+  boolean pageCovers(long sequence) {
+    return sequence >= pageFrom && sequence <= pageTo;
+  }
+
+  /** The page's row for {@code sequence} (with its batch), or null when the store had none. */
+  ChainEntry fromPage(long sequence) {
+    return page.get(sequence);
+  }
+
+  /**
+   * What the store holds for sequences {@code from..to}, read once for the group in progress; the
+   * window's own entries and notes still come first. Forgotten at the end of the group.
+   */
+  void page(long from, long to, Iterable<ChainEntry> rows) {
+    page.clear();
+    rows.forEach(e -> page.put(e.sequence(), e));
+    pageFrom = from;
+    pageTo = to;
   }
 
   void note(ChainEntry entry) {
@@ -54,6 +78,7 @@ final class ChainWindow {
   /** The agent started a new chain: what came before is no longer this chain's. */
   void restart(long firstTsMillis) {
     pending.clear();
+    page(1, 0, java.util.List.of());
     pendingRestart = true;
     pendingStartTs = firstTsMillis;
   }
@@ -99,6 +124,7 @@ final class ChainWindow {
   }
 
   void discard() {
+    page(1, 0, java.util.List.of());
     pending.clear();
     pendingHead = null;
     pendingRestart = false;

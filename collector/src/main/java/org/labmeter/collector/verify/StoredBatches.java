@@ -1,5 +1,7 @@
 package org.labmeter.collector.verify;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,6 +39,19 @@ public interface StoredBatches {
    * {@code sinceTsMillis} (the start of the chain's current run), with the batch decoded.
    */
   Optional<ChainEntry> find(ChainId chain, long sequence, long sinceTsMillis);
+
+  /**
+   * The stored batches of {@code chain} with sequences {@code fromSequence..toSequence}
+   * (inclusive), as {@link #find} would answer each, in one read.
+   */
+  default List<ChainEntry> range(
+      ChainId chain, long fromSequence, long toSequence, long sinceTsMillis) {
+    List<ChainEntry> out = new ArrayList<>();
+    for (long s = fromSequence; s <= toSequence; s++) {
+      find(chain, s, sinceTsMillis).ifPresent(out::add);
+    }
+    return out;
+  }
 
   /**
    * The first-sample time of the newest genesis (sequence 0, zero previous hash) stored for the
