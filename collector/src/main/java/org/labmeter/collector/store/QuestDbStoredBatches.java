@@ -62,7 +62,10 @@ public final class QuestDbStoredBatches implements StoredBatches {
             + fromSequence
             + " AND seq <= "
             + toSequence
-            + (sinceTsMillis == Long.MIN_VALUE ? "" : " AND first_ts >= " + sinceTsMillis)
+            // ts is the first sample's time: a bound on it lets QuestDB skip older partitions
+            + (sinceTsMillis <= Long.MIN_VALUE / 1000
+                ? ""
+                : " AND ts >= cast(" + sinceTsMillis * 1000L + " AS TIMESTAMP)")
             + " ORDER BY seq, received_at";
     Map<Long, ChainEntry> bySeq = new LinkedHashMap<>();
     for (JsonNode r : query(sql)) {

@@ -47,8 +47,7 @@ final class ChainPlacer {
             ? Optional.of(w.pendingHead())
             : heads.find(id.agentId(), id.instrumentId());
     if (head.isEmpty()) {
-      ChainLink link = genesis ? ChainLink.GENESIS : seq == 0 ? ChainLink.BROKEN : ChainLink.GAP;
-      return above(w, signed, link, genesis, late, receivedAtMillis);
+      return first(id, w, signed, genesis, late, receivedAtMillis);
     }
     ChainHead h = head.get();
     if (seq > h.sequence()) {
@@ -88,6 +87,53 @@ final class ChainPlacer {
       }
     }
     return fill(id, w, h, signed, genesis, late, receivedAtMillis);
+  }
+
+  /**
+   * The first batch of a chain this collector has no head for. The store may still hold the chain
+   * (heads kept in memory, lost at a restart): a batch it holds is a duplicate, and one that names
+   * its stored predecessor is linked. If the store cannot be read, the batch is placed as if there
+   * were nothing (a gap unless it is a genesis), so that live data is not held up.
+   */
+  private Verdict first(
+      ChainId id,
+      ChainWindow w,
+      SignedBatch signed,
+      boolean genesis,
+      boolean late,
+      long receivedAtMillis) {
+    long seq = signed.batch().sequence();
+    ChainEntry same = null;
+    ChainEntry before = null;
+    try {
+      same = lookup(id, w, seq);
+      before = seq == 0 ? null : lookup(id, w, seq - 1);
+    } catch (RuntimeException unreadable) {
+      w.discardPage();
+    }
+    if (same != null && same.hash().equals(signed.hash())) {
+      return new Verdict.Duplicate(signed);
+    }
+    if (same != null && !genesis) {
+      return new Verdict.Rejected(
+          RejectReason.FORK,
+          "sequence "
+              + seq
+              + " is already stored with hash "
+              + same.hash().toHex()
+              + "; this batch has "
+              + signed.hash().toHex());
+    }
+    if (genesis) {
+      return same != null
+          ? restart(w, signed, late, receivedAtMillis)
+          : above(w, signed, ChainLink.GENESIS, true, late, receivedAtMillis);
+    }
+    if (before != null && before.hash().equals(signed.batch().previousHash())) {
+      return above(w, signed, ChainLink.LINKED, true, late, receivedAtMillis);
+    }
+    ChainLink link = seq == 0 || before != null ? ChainLink.BROKEN : ChainLink.GAP;
+    return above(w, signed, link, false, late, receivedAtMillis);
   }
 
   /** A batch below the head whose sequence is not stored yet. */

@@ -63,6 +63,10 @@ final class ChainWindow {
     pageTo = to;
   }
 
+  void discardPage() {
+    page(1, 0, java.util.List.of());
+  }
+
   void note(ChainEntry entry) {
     pending.put(entry.sequence(), entry);
   }

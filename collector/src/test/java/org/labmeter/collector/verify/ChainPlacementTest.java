@@ -238,4 +238,27 @@ class ChainPlacementTest {
     assertThat(v1.link()).isEqualTo(ChainLink.FILLED);
     assertThat(v1.chainOk()).isTrue();
   }
+
+  @Test
+  void aCollectorThatLostItsHeadsFindsTheChainInTheStore() {
+    List<SignedBatch> c = chain(7);
+    for (int s = 0; s < 5; s++) {
+      send(c.get(s));
+    }
+    BatchVerifier forgetful =
+        new BatchVerifier(
+            new InMemoryChainHeads(),
+            store,
+            Duration.ofMinutes(5),
+            Duration.ofHours(1),
+            Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+
+    // resent from an outbox: already stored, not written again as a "gap"
+    assertThat(send(forgetful, c.get(3))).isInstanceOf(Verdict.Duplicate.class);
+    Verdict.Accepted next = (Verdict.Accepted) send(forgetful, c.get(5));
+    assertThat(next.link()).isEqualTo(ChainLink.LINKED);
+    assertThat(next.chainOk()).isTrue();
+    assertThat(((Verdict.Accepted) send(forgetful, c.get(6))).link()).isEqualTo(ChainLink.LINKED);
+    assertThat(store.chainOk(CHAIN)).isEqualTo(allVerified(7));
+  }
 }
