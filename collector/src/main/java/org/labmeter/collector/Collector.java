@@ -29,11 +29,14 @@ import org.labmeter.collector.mqtt.ServerTls;
 import org.labmeter.collector.mqtt.SessionRegistry;
 import org.labmeter.collector.spool.SpoolingBatchStore;
 import org.labmeter.collector.store.BatchStore;
+import org.labmeter.collector.store.QuestDbStoredBatches;
+import org.labmeter.collector.store.RecordTables;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.Quarantine;
+import org.labmeter.collector.verify.StoredBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +63,7 @@ public final class Collector implements AutoCloseable {
   private final Object lifecycle = new Object();
 
   private volatile SampleWriter writer;
+  private volatile RecordTables records;
   private volatile SpoolingBatchStore spool;
   private volatile ShardedExecutor workers;
   private volatile ThreadPoolExecutor authExecutor;
@@ -133,6 +137,7 @@ public final class Collector implements AutoCloseable {
 
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
+    records = new RecordTables(writer, registry);
     BatchStore store = writer;
     if (config.spool() != null) {
       try {
@@ -159,14 +164,19 @@ public final class Collector implements AutoCloseable {
             new ArrayBlockingQueue<>(256),
             new DefaultThreadFactory("collector-auth"),
             new ThreadPoolExecutor.AbortPolicy());
+    StoredBatches stored =
+        config.storeKind() == StoreKind.QUESTDB
+            ? new QuestDbStoredBatches(config.storeUrl())
+            : StoredBatches.NONE;
     VerifyingPublishSink sink =
         new VerifyingPublishSink(
             heads ->
                 new BatchVerifier(
-                    heads, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
+                    heads, stored, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
             chainHeads,
             store,
             quarantine,
+            records,
             metrics,
             Clock.systemUTC());
     ConnectionServices services =
@@ -285,6 +295,9 @@ public final class Collector implements AutoCloseable {
     }
     if (spool != null) {
       spool.close();
+    }
+    if (records != null) {
+      records.close();
     }
     if (writer != null) {
       writer.close();

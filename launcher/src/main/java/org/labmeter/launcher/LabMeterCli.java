@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BenchFleetCommand.class,
       VerifyCommand.class,
+      QuarantineCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LabMeterCli implements Runnable {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.labmeter.collector.verify.ChainHead;
 import org.labmeter.collector.verify.ChainHeads;
+import org.labmeter.collector.verify.ChainId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,16 +25,8 @@ import org.slf4j.LoggerFactory;
 final class PendingChainHeads implements ChainHeads {
   private static final Logger LOG = LoggerFactory.getLogger(PendingChainHeads.class);
 
-  /** One (agent, instrument) chain. */
-  record Chain(String agentId, String instrumentId) {
-    Chain {
-      Objects.requireNonNull(agentId, "agentId");
-      Objects.requireNonNull(instrumentId, "instrumentId");
-    }
-  }
-
   private final ChainHeads durable;
-  private final ConcurrentMap<Chain, ChainHead> pending = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ChainId, ChainHead> pending = new ConcurrentHashMap<>();
 
   PendingChainHeads(ChainHeads durable) {
     this.durable = Objects.requireNonNull(durable, "durable");
@@ -41,14 +34,14 @@ final class PendingChainHeads implements ChainHeads {
 
   @Override
   public Optional<ChainHead> find(String agentId, String instrumentId) {
-    ChainHead noted = pending.get(new Chain(agentId, instrumentId));
+    ChainHead noted = pending.get(new ChainId(agentId, instrumentId));
     return noted != null ? Optional.of(noted) : durable.find(agentId, instrumentId);
   }
 
   /** Notes {@code head} for the group in progress; nothing is persisted yet. */
   @Override
   public void advance(String agentId, String instrumentId, ChainHead head) {
-    pending.put(new Chain(agentId, instrumentId), head);
+    pending.put(new ChainId(agentId, instrumentId), head);
   }
 
   /**
@@ -56,8 +49,8 @@ final class PendingChainHeads implements ChainHeads {
    * whose head cannot be saved is logged and left to the durable store, which keeps following it in
    * this process ({@code JdbcChainHeads} does); the batches are stored either way.
    */
-  void persist(Collection<Chain> chains) {
-    for (Chain chain : chains) {
+  void persist(Collection<ChainId> chains) {
+    for (ChainId chain : chains) {
       ChainHead head = pending.remove(chain);
       if (head == null) {
         continue;
@@ -77,8 +70,8 @@ final class PendingChainHeads implements ChainHeads {
   }
 
   /** Forgets the noted heads of {@code chains}: the durable heads count again. */
-  void discard(Collection<Chain> chains) {
-    for (Chain chain : chains) {
+  void discard(Collection<ChainId> chains) {
+    for (ChainId chain : chains) {
       pending.remove(chain);
     }
   }

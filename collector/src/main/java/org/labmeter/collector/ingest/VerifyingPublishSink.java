@@ -2,29 +2,29 @@ package org.labmeter.collector.ingest;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.labmeter.collector.auth.AgentRecord;
-import org.labmeter.collector.ingest.PendingChainHeads.Chain;
 import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.records.AgentStatus;
+import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
 import org.labmeter.collector.verify.BatchVerifier;
-import org.labmeter.collector.verify.ChainHead;
+import org.labmeter.collector.verify.ChainEntry;
 import org.labmeter.collector.verify.ChainHeads;
+import org.labmeter.collector.verify.ChainId;
 import org.labmeter.collector.verify.ChainLink;
 import org.labmeter.collector.verify.Quarantine;
 import org.labmeter.collector.verify.QuarantinedPayload;
 import org.labmeter.collector.verify.Verdict;
 import org.labmeter.wire.Batch;
-import org.labmeter.wire.BatchHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +45,7 @@ public final class VerifyingPublishSink implements PublishSink {
   private final BatchVerifier verifier;
   private final BatchStore store;
   private final Quarantine quarantine;
+  private final IngestRecords records;
   private final CollectorMetrics metrics;
   private final Clock clock;
 
@@ -60,10 +61,26 @@ public final class VerifyingPublishSink implements PublishSink {
       Quarantine quarantine,
       CollectorMetrics metrics,
       Clock clock) {
+    this(verifierOver, chainHeads, store, quarantine, IngestRecords.NONE, metrics, clock);
+  }
+
+  /**
+   * @param records where refused payloads (besides the in-memory {@code quarantine}) and agents'
+   *     status messages are kept
+   */
+  public VerifyingPublishSink(
+      Function<ChainHeads, BatchVerifier> verifierOver,
+      ChainHeads chainHeads,
+      BatchStore store,
+      Quarantine quarantine,
+      IngestRecords records,
+      CollectorMetrics metrics,
+      Clock clock) {
     this.heads = new PendingChainHeads(chainHeads);
     this.verifier = verifierOver.apply(heads);
     this.store = store;
     this.quarantine = quarantine;
+    this.records = records;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -83,53 +100,41 @@ public final class VerifyingPublishSink implements PublishSink {
     List<IngestOutcome> outcomes = new ArrayList<>();
     List<Integer> accepted = new ArrayList<>();
     List<Verdict.Accepted> verdicts = new ArrayList<>();
-    Set<Chain> touched = new LinkedHashSet<>();
+    Set<ChainId> touched = new LinkedHashSet<>();
     try {
-      Map<Chain, Map<Long, BatchHash>> seenInGroup = new HashMap<>();
       while (publishes.hasNext()) {
         TelemetryPublish p = publishes.next();
         int i = group.size();
         group.add(p);
         outcomes.add(null);
+        touched.add(new ChainId(p.agent().agentId(), p.instrumentId()));
         Verdict verdict =
             verifier.verify(
-                p.agent().agentId(), p.instrumentId(), p.agent().publicKey(), p.payload());
+                p.agent().agentId(),
+                p.instrumentId(),
+                p.agent().publicKey(),
+                p.payload(),
+                p.receivedAtMillis());
         if (verdict instanceof Verdict.Accepted a) {
-          Batch batch = a.batch().batch();
-          Chain chain = new Chain(batch.agentId(), batch.instrumentId());
-          Map<Long, BatchHash> seen = seenInGroup.computeIfAbsent(chain, c -> new HashMap<>());
-          // what the verifier's window of recent batches would hold had the group's earlier
-          // batches been committed already
-          if (a.batch().hash().equals(seen.get(batch.sequence()))) {
-            verdict = new Verdict.Duplicate(a.batch());
-          } else {
-            seen.put(batch.sequence(), a.batch().hash());
-            touched.add(chain);
-            if (a.link().advancesHead()) {
-              heads.advance(
-                  batch.agentId(),
-                  batch.instrumentId(),
-                  new ChainHead(batch.sequence(), a.batch().hash()));
-            }
-            accepted.add(i);
-            verdicts.add(a);
-            continue;
-          }
+          accepted.add(i);
+          verdicts.add(a);
+        } else {
+          outcomes.set(i, notStored(p, verdict));
         }
-        outcomes.set(i, notStored(p, verdict));
       }
     } catch (RuntimeException e) {
-      heads.discard(touched);
+      touched.forEach(verifier::discard);
       drain(publishes, group);
       LOG.error("Verifying a group of {} publishes failed; none acknowledged", group.size(), e);
       return failAll(group.size(), e.toString());
     }
     if (!verdicts.isEmpty() && !write(group, accepted, verdicts)) {
+      touched.forEach(verifier::discard);
       heads.discard(touched);
       return failAll(group.size(), "store write failed");
     }
-    for (Verdict.Accepted a : verdicts) {
-      verifier.commit(a); // remembers the hash; the head goes to the pending view only
+    for (ChainId chain : touched) {
+      verifier.commit(chain); // the head goes to the pending view, saved just below
     }
     heads.persist(touched);
     for (int k = 0; k < verdicts.size(); k++) {
@@ -139,7 +144,7 @@ public final class VerifyingPublishSink implements PublishSink {
       if (a.late()) {
         metrics.late();
       }
-      logLink(batch.agentId(), batch.instrumentId(), batch, a.link());
+      logLink(batch.agentId(), batch.instrumentId(), batch, a);
       outcomes.set(accepted.get(k), new IngestOutcome.Stored(batch.samples().size(), a.link()));
     }
     return outcomes;
@@ -148,7 +153,19 @@ public final class VerifyingPublishSink implements PublishSink {
   @Override
   public IngestOutcome status(AgentRecord agent, byte[] payload) {
     metrics.statusMessage();
-    LOG.debug("Status message of {} bytes from agent {}", payload.length, agent.agentId());
+    Optional<AgentStatus> status = AgentStatus.parse(agent.agentId(), payload, clock.millis());
+    if (status.isEmpty()) {
+      metrics.rejected("status_malformed");
+      LOG.warn(
+          "Status message of {} bytes from agent {} is not {{\"state\":\"online\"|\"offline\","
+              + "\"epoch\":N,\"ts\":ms}}; acknowledged, not recorded",
+          payload.length,
+          agent.agentId());
+      return new IngestOutcome.StatusNoted();
+    }
+    LOG.info(
+        "Agent {} is {} (epoch {})", agent.agentId(), status.get().state(), status.get().epoch());
+    records.status(status.get());
     return new IngestOutcome.StatusNoted();
   }
 
@@ -163,14 +180,16 @@ public final class VerifyingPublishSink implements PublishSink {
           p.instrumentId(),
           rejected.reason().tag(),
           rejected.detail());
-      quarantine.add(
+      QuarantinedPayload q =
           new QuarantinedPayload(
               agentId,
               p.topic(),
               rejected.reason(),
               rejected.detail(),
               clock.instant(),
-              p.payload()));
+              p.payload());
+      quarantine.add(q);
+      records.quarantined(q);
       return new IngestOutcome.Rejected(rejected.reason());
     }
     Verdict.Duplicate duplicate = (Verdict.Duplicate) verdict;
@@ -191,6 +210,10 @@ public final class VerifyingPublishSink implements PublishSink {
       Verdict.Accepted a = verdicts.get(k);
       writes.add(
           new BatchWrite(a.batch(), a.chainOk(), group.get(accepted.get(k)).receivedAtMillis()));
+      for (ChainEntry again : a.relinked()) {
+        // same rows, same dedup keys: the store replaces them with chain_ok / verified true
+        writes.add(new BatchWrite(again.batch(), true, again.receivedAtMillis()));
+      }
     }
     long start = System.nanoTime();
     try {
@@ -229,8 +252,8 @@ public final class VerifyingPublishSink implements PublishSink {
     return failed;
   }
 
-  private void logLink(String agentId, String instrumentId, Batch batch, ChainLink link) {
-    switch (link) {
+  private void logLink(String agentId, String instrumentId, Batch batch, Verdict.Accepted a) {
+    switch (a.link()) {
       case RESTARTED ->
           LOG.info(
               "Chain restarted for agent {} on instrument {} (epoch {}); earlier batches stay stored",
@@ -241,19 +264,31 @@ public final class VerifyingPublishSink implements PublishSink {
         metrics.chainGap();
         LOG.warn(
             "Chain {} before batch seq {} of agent {} on instrument {}; stored as unverified",
-            link == ChainLink.GAP ? "gap" : "break",
+            a.link() == ChainLink.GAP ? "gap" : "break",
             batch.sequence(),
             agentId,
             instrumentId);
       }
-      case STALE ->
-          LOG.info(
-              "Batch seq {} of agent {} on instrument {} is behind the chain head; stored again as"
-                  + " unverified",
-              batch.sequence(),
-              agentId,
-              instrumentId);
+      case FILLED -> {
+        metrics.gapFilled();
+        LOG.info(
+            "Batch seq {} of agent {} on instrument {} filled a gap below the head; stored as {}",
+            batch.sequence(),
+            agentId,
+            instrumentId,
+            a.chainOk() ? "verified" : "unverified (batches before it are still missing)");
+      }
       default -> {}
+    }
+    if (!a.relinked().isEmpty()) {
+      metrics.relinked(a.relinked().size());
+      LOG.info(
+          "Gap closed by seq {} of agent {} on instrument {}: seq {}..{} written again as verified",
+          batch.sequence(),
+          agentId,
+          instrumentId,
+          a.relinked().get(0).sequence(),
+          a.relinked().get(a.relinked().size() - 1).sequence());
     }
   }
 }

@@ -101,6 +101,16 @@ public final class CollectorMetrics {
     chainGaps.increment();
   }
 
+  /** Batches that became verified because a late batch closed the gap before them. */
+  public void relinked(int batches) {
+    registry.counter("collector.chain.relinked").increment(batches);
+  }
+
+  /** A batch below the chain head that filled a gap. */
+  public void gapFilled() {
+    registry.counter("collector.chain.filled").increment();
+  }
+
   public void late() {
     lateBatches.increment();
   }

@@ -87,6 +87,11 @@ public final class SampleWriter implements BatchStore, AutoCloseable {
     for (BatchWrite b : batches) {
       points.addAll(BatchPoints.of(b.batch(), b.chainOk(), b.receivedAtMillis()));
     }
+    writePoints(points);
+  }
+
+  /** Writes other tables' points (quarantine, agent status) through the same client. */
+  void writePoints(List<Point> points) throws StoreWriteException {
     try {
       writeApi.writePoints(points, parameters);
     } catch (RuntimeException e) {

@@ -30,6 +30,21 @@ public final class StoreSchema {
           + " hash VARCHAR, chain_ok BOOLEAN, received_at LONG, envelope VARCHAR, ts TIMESTAMP)"
           + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, instrument, seq)";
 
+  /**
+   * Refused payloads, never evidence: kept 30 days (QuestDB drops older partitions), payload cut to
+   * {@link RecordTables#PAYLOAD_CAP} bytes before base64.
+   */
+  public static final String LM_QUARANTINE_DDL =
+      "CREATE TABLE IF NOT EXISTS lm_quarantine (agent SYMBOL, reason SYMBOL, topic VARCHAR,"
+          + " detail VARCHAR, payload_bytes LONG, payload VARCHAR, received_at TIMESTAMP)"
+          + " TIMESTAMP(received_at) PARTITION BY DAY TTL 30 DAYS WAL";
+
+  /** Agents' birth and last-will messages: the latest row per agent is its state. */
+  public static final String LM_AGENT_STATUS_DDL =
+      "CREATE TABLE IF NOT EXISTS lm_agent_status (agent SYMBOL, state SYMBOL, epoch LONG,"
+          + " agent_ts LONG, ts TIMESTAMP) TIMESTAMP(ts) PARTITION BY MONTH WAL"
+          + " DEDUP UPSERT KEYS(ts, agent)";
+
   private StoreSchema() {}
 
   /**
@@ -40,7 +55,8 @@ public final class StoreSchema {
    */
   public static void ensureQuestDb(String httpBaseUrl) throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    for (String ddl : List.of(LM_SAMPLES_DDL, LM_BATCHES_DDL)) {
+    for (String ddl :
+        List.of(LM_SAMPLES_DDL, LM_BATCHES_DDL, LM_QUARANTINE_DDL, LM_AGENT_STATUS_DDL)) {
       exec(http, httpBaseUrl, ddl);
     }
   }

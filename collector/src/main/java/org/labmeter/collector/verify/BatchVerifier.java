@@ -3,44 +3,70 @@ package org.labmeter.collector.verify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.labmeter.wire.AgentPublicKey;
 import org.labmeter.wire.Batch;
 import org.labmeter.wire.BatchCodec;
-import org.labmeter.wire.BatchHash;
 import org.labmeter.wire.DecodeResult;
 import org.labmeter.wire.SignedBatch;
 
 /**
  * Decides whether a telemetry payload becomes evidence: it must decode, name the topic's agent and
  * instrument, carry a signature by the agent's enrolled key and no sample from the future. Its
- * place in the agent's hash chain decides whether it is stored as verified, stored as unverified,
- * or recognised as a retransmission and not stored again.
+ * place in the agent's hash chain ({@link ChainPlacer}) decides whether it is stored as verified,
+ * stored as unverified, fills a gap (and verifies the stored batches after it), is recognised as a
+ * retransmission and not stored again, or is refused as a fork.
  *
- * <p>Pure Java and synchronous. Not safe for concurrent calls on the same chain: the collector
- * calls it for an agent only from that agent's worker thread, and calls {@link #commit} after the
- * batch was stored, so the head only moves past batches that really landed.
+ * <p>Synchronous; may block when it asks the store about batches below the head. Not safe for
+ * concurrent calls on the same chain: the collector calls it for an agent only from that agent's
+ * worker thread. What {@link #verify} decides is noted per chain; {@link #commit(ChainId)} after
+ * the batches were stored keeps it (and moves the head), {@link #discard} after a failed write
+ * forgets it, so the verifier never counts on a batch that did not land.
  */
 public final class BatchVerifier {
-  /** Recently stored batches per chain recognised as duplicates even below the head. */
-  public static final int RECENT_WINDOW = 64;
+  /** Links remembered per chain before the store is asked (about 16 KB per chain). */
+  public static final int WINDOW_LINKS = 64;
+
+  /** Bytes of unverified batches kept per chain for rewriting once their gap closes. */
+  public static final long WINDOW_BATCH_BYTES = 1L << 20;
 
   private final ChainHeads heads;
+  private final ChainPlacer placer;
   private final Duration futureSkew;
   private final Duration lateAfter;
   private final Clock clock;
-  private final ConcurrentMap<String, Map<Long, BatchHash>> recent = new ConcurrentHashMap<>();
 
+  /**
+   * Without a store to ask: only the in-memory window places batches below the head (a batch older
+   * than the window cannot be told from a gap filler and is stored again, unverified).
+   */
   public BatchVerifier(ChainHeads heads, Duration futureSkew, Duration lateAfter, Clock clock) {
+    this(heads, StoredBatches.NONE, futureSkew, lateAfter, clock);
+  }
+
+  /**
+   * @param stored the stored batch records, asked for batches below the head that the in-memory
+   *     window does not hold
+   */
+  public BatchVerifier(
+      ChainHeads heads,
+      StoredBatches stored,
+      Duration futureSkew,
+      Duration lateAfter,
+      Clock clock) {
     this.heads = Objects.requireNonNull(heads, "heads");
+    this.placer =
+        new ChainPlacer(
+            heads, Objects.requireNonNull(stored, "stored"), WINDOW_LINKS, WINDOW_BATCH_BYTES);
     this.futureSkew = Objects.requireNonNull(futureSkew, "futureSkew");
     this.lateAfter = Objects.requireNonNull(lateAfter, "lateAfter");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** {@link #verify(String, String, AgentPublicKey, byte[], long)} received now. */
+  public Verdict verify(String agentId, String instrumentId, AgentPublicKey key, byte[] envelope) {
+    return verify(agentId, instrumentId, key, envelope, clock.millis());
   }
 
   /**
@@ -48,8 +74,15 @@ public final class BatchVerifier {
    * @param instrumentId the instrument of the topic
    * @param key the agent's enrolled public key
    * @param envelope the exact payload bytes
+   * @param receivedAtMillis when the collector received it
+   * @throws RuntimeException when the store had to be asked and could not answer
    */
-  public Verdict verify(String agentId, String instrumentId, AgentPublicKey key, byte[] envelope) {
+  public Verdict verify(
+      String agentId,
+      String instrumentId,
+      AgentPublicKey key,
+      byte[] envelope,
+      long receivedAtMillis) {
     DecodeResult decoded = BatchCodec.decode(envelope);
     if (decoded instanceof DecodeResult.Malformed m) {
       return new Verdict.Rejected(RejectReason.MALFORMED, m.reason());
@@ -91,78 +124,26 @@ public final class BatchVerifier {
               + ")");
     }
     boolean late = newest < now - lateAfter.toMillis();
-    Optional<ChainHead> head = heads.find(agentId, instrumentId);
-    if (isDuplicate(agentId, instrumentId, signed, head)) {
-      return new Verdict.Duplicate(signed);
-    }
-    return new Verdict.Accepted(signed, link(batch, head), late);
+    return placer.place(signed, late, receivedAtMillis);
   }
 
-  /** Records a stored batch: moves the head where its link says so and remembers its hash. */
+  /**
+   * The batches verified so far on {@code chain} were stored: keep them and move its head (through
+   * {@link ChainHeads#advance}, once).
+   */
+  public void commit(ChainId chain) {
+    Optional<ChainHead> head = placer.commit(chain);
+    head.ifPresent(h -> heads.advance(chain.agentId(), chain.instrumentId(), h));
+  }
+
+  /** Commits the chain of {@code accepted}: for callers that verify and store one at a time. */
   public void commit(Verdict.Accepted accepted) {
-    Batch batch = accepted.batch().batch();
-    Map<Long, BatchHash> window =
-        recent.computeIfAbsent(
-            key(batch.agentId(), batch.instrumentId()),
-            k ->
-                new LinkedHashMap<>() {
-                  @Override
-                  protected boolean removeEldestEntry(Map.Entry<Long, BatchHash> eldest) {
-                    return size() > RECENT_WINDOW;
-                  }
-                });
-    synchronized (window) {
-      window.put(batch.sequence(), accepted.batch().hash());
-    }
-    if (accepted.link().advancesHead()) {
-      heads.advance(
-          batch.agentId(),
-          batch.instrumentId(),
-          new ChainHead(batch.sequence(), accepted.batch().hash()));
-    }
+    Batch b = accepted.batch().batch();
+    commit(new ChainId(b.agentId(), b.instrumentId()));
   }
 
-  private boolean isDuplicate(
-      String agentId, String instrumentId, SignedBatch signed, Optional<ChainHead> head) {
-    if (head.isEmpty()) {
-      return false;
-    }
-    long seq = signed.batch().sequence();
-    if (seq == head.get().sequence() && signed.hash().equals(head.get().hash())) {
-      return true;
-    }
-    Map<Long, BatchHash> window = recent.get(key(agentId, instrumentId));
-    if (window == null) {
-      return false;
-    }
-    synchronized (window) {
-      return signed.hash().equals(window.get(seq));
-    }
-  }
-
-  private static ChainLink link(Batch batch, Optional<ChainHead> head) {
-    long seq = batch.sequence();
-    boolean genesis = seq == 0 && batch.previousHash().isZero();
-    if (head.isEmpty()) {
-      if (genesis) {
-        return ChainLink.GENESIS;
-      }
-      return seq == 0 ? ChainLink.BROKEN : ChainLink.GAP;
-    }
-    ChainHead h = head.get();
-    if (genesis) {
-      return ChainLink.RESTARTED;
-    }
-    if (seq == h.sequence() + 1) {
-      return batch.previousHash().equals(h.hash()) ? ChainLink.LINKED : ChainLink.BROKEN;
-    }
-    if (seq > h.sequence() + 1) {
-      return ChainLink.GAP;
-    }
-    return ChainLink.STALE;
-  }
-
-  private static String key(String agentId, String instrumentId) {
-    return agentId + '/' + instrumentId;
+  /** The write of what was verified on {@code chain} failed: forget it. */
+  public void discard(ChainId chain) {
+    placer.discard(chain);
   }
 }

@@ -15,7 +15,9 @@ public enum RejectReason {
   /** The signature does not verify with the agent's enrolled key. */
   BAD_SIGNATURE,
   /** A sample is further in the future than the allowed clock skew. */
-  FUTURE_TIMESTAMP;
+  FUTURE_TIMESTAMP,
+  /** A sequence already stored with another hash: a second version of history, never stored. */
+  FORK;
 
   public String tag() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,10 +1,14 @@
 package org.labmeter.collector.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.labmeter.collector.TestBatches;
 import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.records.AgentStatus;
+import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
@@ -21,6 +27,7 @@ import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.ChainLink;
 import org.labmeter.collector.verify.InMemoryChainHeads;
 import org.labmeter.collector.verify.Quarantine;
+import org.labmeter.collector.verify.QuarantinedPayload;
 import org.labmeter.collector.verify.RejectReason;
 import org.labmeter.wire.Ed25519Signer;
 import org.labmeter.wire.SignedBatch;
@@ -202,7 +209,65 @@ class VerifyingPublishSinkTest {
             new IngestOutcome.Stored(3, ChainLink.GENESIS),
             new IngestOutcome.Stored(3, ChainLink.GAP),
             new IngestOutcome.Stored(3, ChainLink.LINKED));
+    // 1 is missing before 2: 2 stays unverified until it comes; 3 names 2, which is there
     assertThat(writes.get(0)).extracting(BatchWrite::chainOk).containsExactly(true, false, true);
     assertThat(advanced).containsExactly("nmr-1@3");
+
+    List<IngestOutcome> late = group(publish(nmr.get(1)));
+
+    assertThat(late).containsExactly(new IngestOutcome.Stored(3, ChainLink.FILLED));
+    // the filler, then 2 written again (same rows, same keys) as verified
+    assertThat(writes.get(1))
+        .extracting(w -> w.batch().batch().sequence(), BatchWrite::chainOk)
+        .containsExactly(tuple(1L, true), tuple(2L, true));
+    assertThat(advanced).containsExactly("nmr-1@3");
+  }
+
+  @Test
+  void refusedPayloadsAndStatusMessagesGoToTheRecordsButNotToTheStore() {
+    List<Object> recorded = new ArrayList<>();
+    IngestRecords records =
+        new IngestRecords() {
+          @Override
+          public void quarantined(QuarantinedPayload payload) {
+            recorded.add(payload.reason());
+          }
+
+          @Override
+          public void status(AgentStatus status) {
+            recorded.add(status);
+          }
+        };
+    VerifyingPublishSink withRecords =
+        new VerifyingPublishSink(
+            heads ->
+                new BatchVerifier(
+                    heads, Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC()),
+            recordingHeads,
+            store,
+            quarantine,
+            records,
+            new CollectorMetrics(registry),
+            Clock.fixed(Instant.ofEpochMilli(START), ZoneOffset.UTC));
+    // sequence 1 again, with other samples: a fork
+    SignedBatch other =
+        TestBatches.batch(KEY, "agent-1", "nmr-1", 1, nmr.get(0).hash(), START + 60_000, 1);
+    withRecords.telemetryGroup(List.of(publish(nmr.get(0)), publish(nmr.get(1))).iterator());
+
+    List<IngestOutcome> outcomes =
+        withRecords.telemetryGroup(List.of(publish("nmr-1", other.envelope())).iterator());
+    IngestOutcome birth =
+        withRecords.status(
+            AGENT, "{\"state\":\"online\",\"epoch\":2,\"ts\":5}".getBytes(StandardCharsets.UTF_8));
+    IngestOutcome junk = withRecords.status(AGENT, "up".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(outcomes).containsExactly(new IngestOutcome.Rejected(RejectReason.FORK));
+    assertThat(birth.acknowledge()).isTrue();
+    assertThat(junk.acknowledge()).isTrue();
+    assertThat(recorded)
+        .containsExactly(RejectReason.FORK, new AgentStatus("agent-1", "online", 2, 5, START));
+    assertThat(writes).hasSize(1); // only the genesis
+    assertThat(registry.counter("collector.rejected", "reason", "status_malformed").count())
+        .isEqualTo(1);
   }
 }

@@ -202,7 +202,7 @@ class BatchVerifierTest {
   }
 
   @Test
-  void afterARestartTheStoredHeadStillRecognisesItsDuplicateButNotOlderBatches() {
+  void afterARestartWithoutAStoreTheHeadIsStillRecognisedButOlderBatchesAreStoredAgain() {
     SignedBatch b0 = b(0, BatchHash.ZERO);
     SignedBatch b1 = b(1, b0.hash());
     SignedBatch b2 = b(2, b1.hash());
@@ -213,15 +213,17 @@ class BatchVerifierTest {
 
     assertThat(restarted.verify(AGENT, NMR, KEY.publicKey(), b2.envelope()))
         .isInstanceOf(Verdict.Duplicate.class);
-    // below the head and not in this process's window: stored again, unverified, head unchanged
+    // below the head and not in this process's window, no store to ask: cannot be told from a
+    // gap filler whose neighbours are unknown, so stored again, unverified, head unchanged
     Verdict v = restarted.verify(AGENT, NMR, KEY.publicKey(), b1.envelope());
-    assertThat(((Verdict.Accepted) v).link()).isEqualTo(ChainLink.STALE);
+    assertThat(((Verdict.Accepted) v).link()).isEqualTo(ChainLink.FILLED);
+    assertThat(((Verdict.Accepted) v).chainOk()).isFalse();
     restarted.commit((Verdict.Accepted) v);
     assertThat(heads.find(AGENT, NMR)).contains(new ChainHead(2, b2.hash()));
   }
 
   @Test
-  void sameSequenceWithAnotherHashIsStaleAndLeavesTheHead() {
+  void sameSequenceWithAnotherHashIsAForkAndRefused() {
     SignedBatch b0 = b(0, BatchHash.ZERO);
     SignedBatch b1 = b(1, b0.hash());
     SignedBatch b2 = b(2, b1.hash());
@@ -232,8 +234,7 @@ class BatchVerifierTest {
 
     Verdict v = verifyAndCommit(otherB1);
 
-    assertThat(((Verdict.Accepted) v).link()).isEqualTo(ChainLink.STALE);
-    assertThat(((Verdict.Accepted) v).chainOk()).isFalse();
+    assertThat(((Verdict.Rejected) v).reason()).isEqualTo(RejectReason.FORK);
     assertThat(heads.find(AGENT, NMR)).contains(new ChainHead(2, b2.hash()));
   }
 

@@ -1,0 +1,120 @@
+package org.labmeter.collector.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.labmeter.collector.verify.ChainEntry;
+import org.labmeter.collector.verify.ChainId;
+import org.labmeter.collector.verify.StoredBatches;
+import org.labmeter.wire.BatchCodec;
+import org.labmeter.wire.BatchHash;
+import org.labmeter.wire.DecodeResult;
+
+/**
+ * The batch records in QuestDB's {@code lm_batches}, read through {@code /exec}, for placing
+ * batches that arrive below their chain head. Blocking; called on the chain's worker only for
+ * batches the verifier's window does not hold. Ids are checked against the wire's id alphabet
+ * before they are put into SQL.
+ */
+public final class QuestDbStoredBatches implements StoredBatches {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final String ZERO = BatchHash.ZERO.toHex();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final HttpClient http;
+
+  public QuestDbStoredBatches(String httpBaseUrl) {
+    this.baseUrl = httpBaseUrl;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @Override
+  public boolean available() {
+    return true;
+  }
+
+  @Override
+  public Optional<ChainEntry> find(ChainId chain, long sequence, long sinceTsMillis) {
+    List<ChainEntry> rows = range(chain, sequence, sequence, sinceTsMillis);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** One query; where a sequence has several rows, the one received last counts. */
+  @Override
+  public List<ChainEntry> range(
+      ChainId chain, long fromSequence, long toSequence, long sinceTsMillis) {
+    String sql =
+        "SELECT seq, hash, prev_hash, chain_ok, first_ts, last_ts, received_at, envelope"
+            + " FROM lm_batches WHERE "
+            + where(chain)
+            + " AND seq >= "
+            + fromSequence
+            + " AND seq <= "
+            + toSequence
+            // ts is the first sample's time: a bound on it lets QuestDB skip older partitions
+            + (sinceTsMillis <= Long.MIN_VALUE / 1000
+                ? ""
+                : " AND ts >= cast(" + sinceTsMillis * 1000L + " AS TIMESTAMP)")
+            + " ORDER BY seq, received_at";
+    Map<Long, ChainEntry> bySeq = new LinkedHashMap<>();
+    for (JsonNode r : query(sql)) {
+      ChainEntry e = entry(r);
+      bySeq.put(e.sequence(), e);
+    }
+    return new ArrayList<>(bySeq.values());
+  }
+
+  private static ChainEntry entry(JsonNode r) {
+    byte[] envelope = Base64.getDecoder().decode(r.get(7).asText());
+    return new ChainEntry(
+        r.get(0).asLong(),
+        BatchHash.ofHex(r.get(1).asText()),
+        BatchHash.ofHex(r.get(2).asText()),
+        r.get(3).asBoolean(),
+        r.get(4).asLong(),
+        r.get(5).asLong(),
+        r.get(6).asLong(),
+        BatchCodec.decode(envelope) instanceof DecodeResult.Decoded d ? d.signedBatch() : null);
+  }
+
+  @Override
+  public long chainStart(ChainId chain) {
+    JsonNode rows =
+        query(
+            "SELECT max(first_ts) FROM lm_batches WHERE "
+                + where(chain)
+                + " AND seq = 0 AND prev_hash = '"
+                + ZERO
+                + "'");
+    return rows.isEmpty() || rows.get(0).get(0).isNull()
+        ? Long.MIN_VALUE
+        : rows.get(0).get(0).asLong();
+  }
+
+  private static String where(ChainId chain) {
+    if (!ID.matcher(chain.agentId()).matches() || !ID.matcher(chain.instrumentId()).matches()) {
+      throw new IllegalArgumentException("not a wire id: " + chain);
+    }
+    return "agent = '" + chain.agentId() + "' AND instrument = '" + chain.instrumentId() + "'";
+  }
+
+  private JsonNode query(String sql) {
+    try {
+      JsonNode body = JSON.readTree(StoreSchema.exec(http, baseUrl, sql));
+      return body.get("dataset");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read lm_batches: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package org.labmeter.collector.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read access to the batch records already in the store ({@code lm_batches}), for placing a batch
+ * that arrives below its chain head. Implementations may block (HTTP, SQL) and may throw when the
+ * store cannot be reached; the verifier then refuses to place the batch now (it is not
+ * acknowledged, the agent sends it again later).
+ */
+public interface StoredBatches {
+
+  /** No store to ask: only the verifier's in-memory window is known. */
+  StoredBatches NONE =
+      new StoredBatches() {
+        @Override
+        public boolean available() {
+          return false;
+        }
+
+        @Override
+        public Optional<ChainEntry> find(ChainId chain, long sequence, long sinceTsMillis) {
+          return Optional.empty();
+        }
+
+        @Override
+        public long chainStart(ChainId chain) {
+          return Long.MIN_VALUE;
+        }
+      };
+
+  /** Whether {@link #find} answers for the whole store; false for {@link #NONE}. */
+  boolean available();
+
+  /**
+   * The stored batch of {@code chain} with {@code sequence} whose first sample is at or after
+   * {@code sinceTsMillis} (the start of the chain's current run), with the batch decoded.
+   */
+  Optional<ChainEntry> find(ChainId chain, long sequence, long sinceTsMillis);
+
+  /**
+   * The stored batches of {@code chain} with sequences {@code fromSequence..toSequence}
+   * (inclusive), as {@link #find} would answer each, in one read.
+   */
+  default List<ChainEntry> range(
+      ChainId chain, long fromSequence, long toSequence, long sinceTsMillis) {
+    List<ChainEntry> out = new ArrayList<>();
+    for (long s = fromSequence; s <= toSequence; s++) {
+      find(chain, s, sinceTsMillis).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * The first-sample time of the newest genesis (sequence 0, zero previous hash) stored for the
+   * chain: records before it belong to an earlier run of an agent that lost its state. {@link
+   * Long#MIN_VALUE} when there is none.
+   */
+  long chainStart(ChainId chain);
+}
