@@ -12,12 +12,12 @@ import java.nio.ByteBuffer;
  * A small SNTP server for tests: answers each client request in server mode, stratum 2, with its
  * clock running {@code offsetMillis} ahead of the JVM's.
  */
-final class SntpResponder implements AutoCloseable {
+public final class SntpResponder implements AutoCloseable {
   private final DatagramSocket socket;
   private final Thread thread;
   private final long offsetMillis;
 
-  SntpResponder(long offsetMillis) throws SocketException {
+  public SntpResponder(long offsetMillis) throws SocketException {
     this.offsetMillis = offsetMillis;
     this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     this.thread = new Thread(this::serve, "sntp-responder");
@@ -25,7 +25,7 @@ final class SntpResponder implements AutoCloseable {
     thread.start();
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 
