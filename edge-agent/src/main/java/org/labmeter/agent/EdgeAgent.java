@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.labmeter.agent.clock.ClockMonitor;
 import org.labmeter.agent.config.AgentConfig;
 import org.labmeter.agent.config.InstrumentConfig;
 import org.labmeter.agent.config.ModbusSource;
@@ -37,6 +38,7 @@ import org.labmeter.agent.publish.PahoBatchPublisher;
 import org.labmeter.agent.serial.SerialPorts;
 import org.labmeter.agent.simulate.InstrumentSimulator;
 import org.labmeter.wire.AgentPublicKey;
+import org.labmeter.wire.Batch;
 import org.labmeter.wire.Ed25519Signer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,7 @@ public final class EdgeAgent implements AutoCloseable {
   private final AgentMetrics metrics;
   private final ModbusBuses modbus;
   private final SerialPorts serial;
+  private final ClockMonitor clockMonitor;
   private final List<InstrumentPipeline> pipelines = new CopyOnWriteArrayList<>();
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private ScheduledExecutorService executor;
@@ -90,6 +93,7 @@ public final class EdgeAgent implements AutoCloseable {
     this.metrics = new AgentMetrics(Objects.requireNonNull(registry, "registry"), agentId);
     this.modbus = new ModbusBuses(agentId, registry, clock);
     this.serial = new SerialPorts(agentId, registry, clock);
+    this.clockMonitor = new ClockMonitor(agentId, config.clock(), clock);
   }
 
   /**
@@ -118,6 +122,7 @@ public final class EdgeAgent implements AutoCloseable {
           } catch (Exception | Error e) {
             // Errors too (a class missing from the class path): the caller must not wait forever.
             log.error("agent {}: cannot start: {}", agentId, e.toString());
+            clockMonitor.stop();
             modbus.stop();
             serial.stop();
             if (outbox != null) {
@@ -143,8 +148,22 @@ public final class EdgeAgent implements AutoCloseable {
     metrics.gauge("agent.outbox.bytes", box::pendingBytes);
     metrics.gauge("agent.outbox.disk.bytes", box::diskBytes);
     metrics.gauge("agent.outbox.truncated", box::truncatedRecords);
-    publisher = new PahoBatchPublisher(config.mqtt(), agentId, epoch, executor, metrics, clock);
-    drain = new OutboxDrain(agentId, box, publisher, config.mqtt().maxInflight(), metrics);
+    publisher =
+        new PahoBatchPublisher(
+            config.mqtt(), config.replay().maxInflight(), agentId, epoch, executor, metrics, clock);
+    drain =
+        new OutboxDrain(
+            agentId,
+            box,
+            publisher,
+            config.mqtt().maxInflight(),
+            config.replay(),
+            (task, delayNanos) -> executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
+            System::nanoTime,
+            metrics);
+    metrics.gauge(
+        "agent.clock.offset.known",
+        () -> clockOffsetMillis() == Batch.CLOCK_OFFSET_UNKNOWN ? 0 : 1);
     metrics.gauge("agent.mqtt.connected", () -> publisher.isConnected() ? 1 : 0);
     for (InstrumentConfig instrument : config.instruments()) {
       ChainState chain = chains.getOrDefault(instrument.id(), ChainState.INITIAL);
@@ -158,6 +177,7 @@ public final class EdgeAgent implements AutoCloseable {
         pipelines.size(),
         box.pendingCount(),
         dataDir.root());
+    clockMonitor.start();
     modbus.start();
     serial.start();
     publisher.start(drain);
@@ -195,7 +215,8 @@ public final class EdgeAgent implements AutoCloseable {
             clock.millis(),
             chain.lastSampleMillis());
     BatchChain batchChain =
-        new BatchChain(agentId, instrument.id(), epoch, key, outbox, clock, chain);
+        new BatchChain(
+            agentId, instrument.id(), epoch, key, outbox, clock, clockMonitor::offsetMillis, chain);
     if (chain.nextSequence() > 0) {
       log.info(
           "agent {} instrument {}: chain continues at sequence {}",
@@ -213,7 +234,7 @@ public final class EdgeAgent implements AutoCloseable {
         outbox,
         metrics,
         clock,
-        entry -> drain.pump());
+        entry -> drain.sealed(entry));
   }
 
   private void tick(InstrumentPipeline pipeline) {
@@ -260,6 +281,7 @@ public final class EdgeAgent implements AutoCloseable {
 
   private void stopOnExecutor() {
     stopping = true;
+    clockMonitor.stop();
     modbus.stop();
     serial.stop();
     tasks.forEach(t -> t.cancel(false));
@@ -337,6 +359,11 @@ public final class EdgeAgent implements AutoCloseable {
 
   public boolean connected() {
     return publisher != null && publisher.isConnected();
+  }
+
+  /** The clock offset new batches carry, or {@link Batch#CLOCK_OFFSET_UNKNOWN}. */
+  public int clockOffsetMillis() {
+    return clockMonitor.offsetMillis();
   }
 
   /** Batches in the outbox, not yet acknowledged. */

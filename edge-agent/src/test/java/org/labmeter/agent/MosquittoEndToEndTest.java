@@ -20,6 +20,7 @@ import org.labmeter.agent.config.BatchingConfig;
 import org.labmeter.agent.config.InstrumentConfig;
 import org.labmeter.agent.config.MqttConfig;
 import org.labmeter.agent.config.OutboxConfig;
+import org.labmeter.agent.config.ReplayConfig;
 import org.labmeter.agent.config.SamplingMode;
 import org.labmeter.agent.config.SimulatedSource;
 import org.labmeter.agent.config.SourceConfig;
@@ -139,6 +140,88 @@ class MosquittoEndToEndTest {
         .containsExactlyElementsOf(
             LongStream.range(0, timestamps.size()).map(i -> first + i * 50).boxed().toList());
     assertThat(agent.samplesProduced()).isEqualTo(timestamps.size());
+  }
+
+  @Test
+  void afterAnOutageLiveDataGoesOutWithinSecondsWhileTheBacklogDrains() throws Exception {
+    // 20 samples per second, one batch each: about 100 batches of backlog in five seconds down
+    SourceConfig source =
+        new SimulatedSource(SimulatorKind.ICP_MS, 7, 50, Pace.COMPRESSED, new SamplingMode.Live(0));
+    agent =
+        new EdgeAgent(
+            config(source, 8)
+                .withBatching(new BatchingConfig(1, 60_000))
+                .withReplay(new ReplayConfig(20, 2)),
+            new SimpleMeterRegistry());
+    agent.start().join();
+    await().atMost(Duration.ofSeconds(30)).until(() -> agent.batchesAcked() >= 3);
+
+    broker.stop();
+    await().atMost(Duration.ofSeconds(30)).until(() -> agent.outboxPending() >= 100);
+    long backlog = agent.outboxPending();
+    broker.restart();
+    await().atMost(Duration.ofSeconds(30)).until(recorder::connect);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(10))
+        .until(agent::connected);
+    long connectedAt = System.currentTimeMillis();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> firstBatchCreatedSince(connectedAt).isPresent());
+    TelemetryRecorder.Received firstLive = firstBatchCreatedSince(connectedAt).orElseThrow();
+    assertThat(firstLive.arrivedMillis() - connectedAt).isLessThan(3_000);
+    // the backlog, 100 batches and more at 20 a second, was still on its way
+    long backlogArrivedBefore =
+        recorder.telemetry().stream()
+            .filter(r -> r.arrivedMillis() <= firstLive.arrivedMillis())
+            .filter(
+                r -> ChainAssertions.decode(r.payload()).batch().createdAtMillis() < connectedAt)
+            .count();
+    assertThat(backlogArrivedBefore).isLessThan(backlog / 2);
+
+    // the backlog is everything before the first live batch; wait for all of it
+    long firstLiveSequence = ChainAssertions.decode(firstLive.payload()).batch().sequence();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                receivedSequences().stream().filter(q -> q < firstLiveSequence).count()
+                    == firstLiveSequence);
+    agent.stop().join();
+    // every sequence reached the subscriber, or is still in the outbox for the next start
+    long sealed = chainHeadAfterStop();
+    List<Long> leftInOutbox =
+        OutboxContents.pendingEnvelopes(dir.resolve("agent"), AGENT, INSTRUMENT).stream()
+            .map(e -> ChainAssertions.decode(e).batch().sequence())
+            .toList();
+    assertThat(leftInOutbox).hasSizeLessThan(5);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> distinctSequences() + leftInOutbox.size() >= sealed);
+    assertThat(
+            java.util.stream.Stream.concat(
+                    recorder.telemetry().stream()
+                        .map(r -> ChainAssertions.decode(r.payload()).batch().sequence()),
+                    leftInOutbox.stream())
+                .distinct()
+                .sorted()
+                .toList())
+        .containsExactlyElementsOf(LongStream.range(0, sealed).boxed().toList());
+  }
+
+  private java.util.Optional<TelemetryRecorder.Received> firstBatchCreatedSince(long millis) {
+    return recorder.telemetry().stream()
+        .filter(r -> ChainAssertions.decode(r.payload()).batch().createdAtMillis() >= millis)
+        .findFirst();
+  }
+
+  private List<Long> receivedSequences() {
+    return recorder.telemetry().stream()
+        .map(r -> ChainAssertions.decode(r.payload()).batch().sequence())
+        .distinct()
+        .toList();
   }
 
   private long distinctSequences() {

@@ -15,7 +15,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * collector: it records every message it gets, duplicates included.
  */
 final class TelemetryRecorder implements AutoCloseable {
-  record Received(String topic, byte[] payload, boolean retained) {}
+  record Received(String topic, byte[] payload, boolean retained, long arrivedMillis) {}
 
   private final MqttClient client;
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
@@ -29,7 +29,9 @@ final class TelemetryRecorder implements AutoCloseable {
 
           @Override
           public void messageArrived(String topic, MqttMessage message) {
-            received.add(new Received(topic, message.getPayload(), message.isRetained()));
+            received.add(
+                new Received(
+                    topic, message.getPayload(), message.isRetained(), System.currentTimeMillis()));
           }
 
           @Override

@@ -8,8 +8,10 @@ import org.labmeter.agent.config.AgentConfig;
 import org.labmeter.agent.config.AgentConfigLoader;
 import org.labmeter.agent.config.InstrumentConfig;
 import org.labmeter.agent.config.ModbusSource;
+import org.labmeter.agent.config.SerialSource;
 import org.labmeter.agent.modbus.ModbusProbe;
 import org.labmeter.agent.modbus.PollOutcome;
+import org.labmeter.agent.serial.SerialProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,7 +66,8 @@ final class AgentCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Polls one configured Modbus device once and prints every decoded value with its raw",
-        "registers, for commissioning. Publishes nothing."
+        "registers, or queries a serial instrument (*IDN?, then its status query) and prints",
+        "each raw reply and the decoded state, for commissioning. Publishes nothing."
       })
   static final class Probe implements java.util.concurrent.Callable<Integer> {
     @Option(
@@ -90,9 +93,14 @@ final class AgentCommand implements Runnable {
             config, instrument, loaded.instruments().stream().map(InstrumentConfig::id).toList());
         return 2;
       }
+      if (found.source() instanceof SerialSource serial) {
+        SerialProbe.Result result = SerialProbe.probe(serial);
+        result.lines().forEach(System.out::println);
+        return result.usable() ? 0 : 1;
+      }
       if (!(found.source() instanceof ModbusSource modbus)) {
         System.err.printf(
-            "%s: instrument '%s' has a %s source; probe reads Modbus devices%n",
+            "%s: instrument '%s' has a %s source; probe reads Modbus and serial instruments%n",
             config, instrument, found.source().type());
         return 2;
       }

@@ -15,6 +15,8 @@ public record AgentConfig(
     MqttConfig mqtt,
     BatchingConfig batching,
     OutboxConfig outbox,
+    ReplayConfig replay,
+    ClockConfig clock,
     List<InstrumentConfig> instruments) {
 
   public AgentConfig {
@@ -22,6 +24,8 @@ public record AgentConfig(
     Objects.requireNonNull(mqtt, "mqtt");
     Objects.requireNonNull(batching, "batching");
     Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(replay, "replay");
+    Objects.requireNonNull(clock, "clock");
     instruments = List.copyOf(Objects.requireNonNull(instruments, "instruments"));
     if (instruments.isEmpty()) {
       throw new InvalidConfigException("instruments", "is empty; at least one is required");
@@ -41,6 +45,16 @@ public record AgentConfig(
     }
   }
 
+  /** Default backlog replay, clock offset not measured. */
+  public AgentConfig(
+      AgentSettings agent,
+      MqttConfig mqtt,
+      BatchingConfig batching,
+      OutboxConfig outbox,
+      List<InstrumentConfig> instruments) {
+    this(agent, mqtt, batching, outbox, ReplayConfig.DEFAULT, ClockConfig.NONE, instruments);
+  }
+
   /** A configuration with default batching and outbox quota. */
   public static AgentConfig of(
       AgentSettings agent, MqttConfig mqtt, List<InstrumentConfig> instruments) {
@@ -48,14 +62,22 @@ public record AgentConfig(
   }
 
   public AgentConfig withBatching(BatchingConfig batching) {
-    return new AgentConfig(agent, mqtt, batching, outbox, instruments);
+    return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
   }
 
   public AgentConfig withOutbox(OutboxConfig outbox) {
-    return new AgentConfig(agent, mqtt, batching, outbox, instruments);
+    return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
+  }
+
+  public AgentConfig withReplay(ReplayConfig replay) {
+    return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
+  }
+
+  public AgentConfig withClock(ClockConfig clock) {
+    return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
   }
 
   public AgentConfig withMqtt(MqttConfig mqtt) {
-    return new AgentConfig(agent, mqtt, batching, outbox, instruments);
+    return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
   }
 }

@@ -53,7 +53,7 @@ public final class AgentConfigLoader {
     }
     Path baseDir = file.toAbsolutePath().getParent();
     SectionReader top = new SectionReader(root, "", problems);
-    top.allowOnly("agent", "mqtt", "batching", "outbox", "instruments");
+    top.allowOnly("agent", "mqtt", "batching", "outbox", "replay", "clock", "instruments");
     AgentSettings agent = top.section("agent", true).map(s -> agent(s, baseDir)).orElse(null);
     MqttConfig mqtt = top.section("mqtt", true).map(s -> mqtt(s, baseDir)).orElse(null);
     BatchingConfig batching =
@@ -62,6 +62,10 @@ public final class AgentConfigLoader {
             .orElse(BatchingConfig.DEFAULT);
     OutboxConfig outbox =
         top.section("outbox", false).map(AgentConfigLoader::outbox).orElse(OutboxConfig.DEFAULT);
+    ReplayConfig replay =
+        top.section("replay", false).map(AgentConfigLoader::replay).orElse(ReplayConfig.DEFAULT);
+    ClockConfig clock =
+        top.section("clock", false).map(s -> clock(s, baseDir)).orElse(ClockConfig.NONE);
     List<InstrumentConfig> instruments = new ArrayList<>();
     boolean instrumentsComplete = true;
     for (SectionReader item : top.list("instruments")) {
@@ -77,9 +81,11 @@ public final class AgentConfigLoader {
         && mqtt != null
         && batching != null
         && outbox != null
+        && replay != null
+        && clock != null
         && instrumentsComplete) {
       try {
-        return new AgentConfig(agent, mqtt, batching, outbox, instruments);
+        return new AgentConfig(agent, mqtt, batching, outbox, replay, clock, instruments);
       } catch (InvalidConfigException e) {
         top.problem(e);
       }
@@ -101,7 +107,8 @@ public final class AgentConfigLoader {
   }
 
   private static MqttConfig mqtt(SectionReader s, Path baseDir) {
-    s.allowOnly("uri", "username", "password", "passwordFile", "keepAliveSeconds", "maxInflight");
+    s.allowOnly(
+        "uri", "username", "password", "passwordFile", "keepAliveSeconds", "maxInflight", "tls");
     Optional<String> uri =
         s.requiredText("uri", "tcp://127.0.0.1:1883 (allowed schemes: tcp, ssl)");
     Optional<String> username = s.text("username");
@@ -123,7 +130,9 @@ public final class AgentConfigLoader {
         return null;
       }
     }
-    if (uri.isEmpty()) {
+    Optional<SectionReader> tlsSection = s.section("tls", false);
+    TlsConfig tls = tlsSection.map(t -> tls(t, baseDir)).orElse(null);
+    if (uri.isEmpty() || (tlsSection.isPresent() && tls == null)) {
       return null;
     }
     String pw = password.orElse(null);
@@ -135,7 +144,77 @@ public final class AgentConfigLoader {
                 username.orElse(null),
                 pw,
                 clampToInt(keepAlive),
-                clampToInt(maxInflight)));
+                clampToInt(maxInflight),
+                tls));
+  }
+
+  /** Reads the section and then the files it names, so a bad file stops the agent at start. */
+  private static TlsConfig tls(SectionReader s, Path baseDir) {
+    s.allowOnly(
+        "caFile", "certFile", "keyFile", "pkcs12File", "pkcs12PasswordFile", "verifyHostname");
+    Path ca = s.text("caFile").map(baseDir::resolve).orElse(null);
+    Path cert = s.text("certFile").map(baseDir::resolve).orElse(null);
+    Path key = s.text("keyFile").map(baseDir::resolve).orElse(null);
+    Path p12 = s.text("pkcs12File").map(baseDir::resolve).orElse(null);
+    Optional<String> p12PasswordFile = s.text("pkcs12PasswordFile");
+    boolean verify = s.bool("verifyHostname").orElse(true);
+    String p12Password = null;
+    if (p12PasswordFile.isPresent()) {
+      Path path = baseDir.resolve(p12PasswordFile.get());
+      try {
+        p12Password = Files.readString(path, StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        s.problem("pkcs12PasswordFile", "cannot read " + path + ": " + e);
+        return null;
+      }
+    }
+    String password = p12Password;
+    TlsConfig tls = build(s, () -> new TlsConfig(ca, cert, key, p12, password, verify));
+    if (tls == null) {
+      return null;
+    }
+    return build(
+        s,
+        () -> {
+          TlsContextFactory.socketFactory(tls);
+          return tls;
+        });
+  }
+
+  private static ReplayConfig replay(SectionReader s) {
+    s.allowOnly("batchesPerSecond", "maxInflight");
+    long rate =
+        s.integer("batchesPerSecond").orElse((long) ReplayConfig.DEFAULT.batchesPerSecond());
+    long inflight = s.integer("maxInflight").orElse((long) ReplayConfig.DEFAULT.maxInflight());
+    return build(s, () -> new ReplayConfig(clampToInt(rate), clampToInt(inflight)));
+  }
+
+  private static ClockConfig clock(SectionReader s, Path baseDir) {
+    s.allowOnly("source", "servers", "intervalSeconds", "timeoutMillis", "chronyc");
+    String allowed = "none, sntp, chrony";
+    Optional<ClockConfig.Source> source =
+        s.requiredText("source", allowed)
+            .flatMap(
+                name -> {
+                  Optional<ClockConfig.Source> found = ClockConfig.Source.fromConfigName(name);
+                  if (found.isEmpty()) {
+                    s.problem(
+                        "source", "'" + name + "' is not a clock source; allowed: " + allowed);
+                  }
+                  return found;
+                });
+    List<String> servers = s.textList("servers");
+    long interval = s.integer("intervalSeconds").orElse((long) ClockConfig.NONE.intervalSeconds());
+    long timeout = s.integer("timeoutMillis").orElse((long) ClockConfig.NONE.timeoutMillis());
+    Path chronyc = s.text("chronyc").map(baseDir::resolve).orElse(ClockConfig.NONE.chronyc());
+    if (source.isEmpty() || servers == null) {
+      return null;
+    }
+    return build(
+        s,
+        () ->
+            new ClockConfig(
+                source.get(), servers, clampToInt(interval), clampToInt(timeout), chronyc));
   }
 
   private static BatchingConfig batching(SectionReader s) {

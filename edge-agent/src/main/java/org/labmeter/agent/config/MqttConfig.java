@@ -11,10 +11,18 @@ import java.util.Set;
  * @param username MQTT user name; {@code null} means the agent id
  * @param password MQTT password, or {@code null} for none
  * @param keepAliveSeconds MQTT keep-alive; a dead connection is noticed after about 1.5 times this
- * @param maxInflight the most batches sent and not yet acknowledged at any time
+ * @param maxInflight the most live batches sent and not yet acknowledged at any time (the backlog
+ *     has its own window, see {@link ReplayConfig})
+ * @param tls certificates and host name check for an {@code ssl://} broker; {@code null} for the
+ *     JVM's trust store and host name verification
  */
 public record MqttConfig(
-    String uri, String username, String password, int keepAliveSeconds, int maxInflight) {
+    String uri,
+    String username,
+    String password,
+    int keepAliveSeconds,
+    int maxInflight,
+    TlsConfig tls) {
   public static final int DEFAULT_KEEP_ALIVE_SECONDS = 30;
   public static final int DEFAULT_MAX_INFLIGHT = 32;
   private static final Set<String> SCHEMES = Set.of("tcp", "ssl");
@@ -44,6 +52,24 @@ public record MqttConfig(
     }
     InvalidConfigException.requireRange("keepAliveSeconds", keepAliveSeconds, 5, 3600);
     InvalidConfigException.requireRange("maxInflight", maxInflight, 1, 1000);
+    if (tls != null && !uri.startsWith("ssl:")) {
+      throw new InvalidConfigException(
+          "tls", "is set but uri '" + uri + "' is not ssl://; allowed: tls only with ssl://");
+    }
+  }
+
+  public MqttConfig(
+      String uri, String username, String password, int keepAliveSeconds, int maxInflight) {
+    this(uri, username, password, keepAliveSeconds, maxInflight, null);
+  }
+
+  /** True for {@code ssl://} brokers. */
+  public boolean usesTls() {
+    return uri.startsWith("ssl:");
+  }
+
+  public MqttConfig withTls(TlsConfig tls) {
+    return new MqttConfig(uri, username, password, keepAliveSeconds, maxInflight, tls);
   }
 
   /** A broker without credentials, default keep-alive and in-flight window. */
@@ -52,11 +78,11 @@ public record MqttConfig(
   }
 
   public MqttConfig withCredentials(String username, String password) {
-    return new MqttConfig(uri, username, password, keepAliveSeconds, maxInflight);
+    return new MqttConfig(uri, username, password, keepAliveSeconds, maxInflight, tls);
   }
 
   public MqttConfig withMaxInflight(int maxInflight) {
-    return new MqttConfig(uri, username, password, keepAliveSeconds, maxInflight);
+    return new MqttConfig(uri, username, password, keepAliveSeconds, maxInflight, tls);
   }
 
   /** The user name to log in with: the configured one, or the agent id. */
@@ -76,6 +102,8 @@ public record MqttConfig(
         + keepAliveSeconds
         + ", maxInflight="
         + maxInflight
+        + ", tls="
+        + tls
         + "]";
   }
 }

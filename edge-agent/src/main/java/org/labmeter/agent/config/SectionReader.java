@@ -85,6 +85,40 @@ final class SectionReader {
     return text(key);
   }
 
+  /** A list of text values; empty when absent, {@code null} when wrong (wrong is recorded). */
+  List<String> textList(String key) {
+    JsonNode value = node.get(key);
+    List<String> out = new ArrayList<>();
+    if (value == null || value.isNull()) {
+      return out;
+    }
+    if (!value.isArray()) {
+      problem(key, "expected a list, got a " + describe(value));
+      return null;
+    }
+    for (int i = 0; i < value.size(); i++) {
+      if (!value.get(i).isValueNode()) {
+        problems.add(fieldPath(key) + "[" + i + "]: expected a text value");
+        return null;
+      }
+      out.add(value.get(i).asText());
+    }
+    return out;
+  }
+
+  /** True or false; {@code Optional.empty()} when absent or wrong (wrong is recorded). */
+  Optional<Boolean> bool(String key) {
+    JsonNode value = node.get(key);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (value.isBoolean()) {
+      return Optional.of(value.asBoolean());
+    }
+    problem(key, "expected true or false, got '" + value.asText() + "'");
+    return Optional.empty();
+  }
+
   /** A whole number; {@code Optional.empty()} when absent or wrong (wrong is recorded). */
   Optional<Long> integer(String key) {
     JsonNode value = node.get(key);

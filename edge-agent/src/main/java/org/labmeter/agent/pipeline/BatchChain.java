@@ -3,6 +3,7 @@ package org.labmeter.agent.pipeline;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.labmeter.agent.outbox.ChainState;
 import org.labmeter.agent.outbox.Outbox;
 import org.labmeter.agent.outbox.OutboxEntry;
@@ -31,6 +32,7 @@ public final class BatchChain {
   private final Ed25519Signer signer;
   private final Outbox outbox;
   private final Clock clock;
+  private final IntSupplier clockOffset;
   private ChainState state;
 
   public BatchChain(
@@ -41,12 +43,37 @@ public final class BatchChain {
       Outbox outbox,
       Clock clock,
       ChainState recovered) {
+    this(
+        agentId,
+        instrumentId,
+        epoch,
+        signer,
+        outbox,
+        clock,
+        () -> Batch.CLOCK_OFFSET_UNKNOWN,
+        recovered);
+  }
+
+  /**
+   * @param clockOffset the measured offset each new batch carries, or {@link
+   *     Batch#CLOCK_OFFSET_UNKNOWN}
+   */
+  public BatchChain(
+      String agentId,
+      String instrumentId,
+      long epoch,
+      Ed25519Signer signer,
+      Outbox outbox,
+      Clock clock,
+      IntSupplier clockOffset,
+      ChainState recovered) {
     this.agentId = agentId;
     this.instrumentId = instrumentId;
     this.epoch = epoch;
     this.signer = signer;
     this.outbox = outbox;
     this.clock = clock;
+    this.clockOffset = clockOffset;
     this.state = recovered;
   }
 
@@ -64,7 +91,7 @@ public final class BatchChain {
             state.nextSequence(),
             state.previousHash(),
             clock.millis(),
-            Batch.CLOCK_OFFSET_UNKNOWN,
+            clockOffset.getAsInt(),
             samples);
     SignedBatch signed = BatchCodec.sign(batch, signer);
     OutboxEntry entry = outbox.write(signed);

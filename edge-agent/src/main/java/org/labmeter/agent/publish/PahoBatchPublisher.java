@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -24,6 +25,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.labmeter.agent.config.MqttConfig;
+import org.labmeter.agent.config.TlsContextFactory;
 import org.labmeter.agent.metrics.AgentMetrics;
 import org.labmeter.wire.Topics;
 import org.slf4j.Logger;
@@ -36,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * exponential backoff capped at 10 s.
  *
  * <p>Threading: Paho's callback thread only hands events to the agent's executor; all state of this
- * class is touched on that executor alone. Paho's own limit on in-flight messages is two above
- * {@code maxInflight}, leaving room for the birth and goodbye status messages beside a full window
- * of batches.
+ * class is touched on that executor alone. Paho's own limit on in-flight messages is the live
+ * window plus the backlog window plus two, leaving room for the birth and goodbye status messages
+ * beside full windows of batches.
+ *
+ * <p>For {@code ssl://} brokers the socket factory is built once at start from {@code mqtt.tls} (or
+ * the JVM's defaults), and the broker's host name is checked unless turned off.
  */
 public final class PahoBatchPublisher implements BatchPublisher {
   private static final Logger log = LoggerFactory.getLogger(PahoBatchPublisher.class);
@@ -50,6 +55,7 @@ public final class PahoBatchPublisher implements BatchPublisher {
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
   private final MqttConfig config;
+  private final int replayInflight;
   private final String agentId;
   private final long epoch;
   private final ScheduledExecutorService executor;
@@ -58,6 +64,7 @@ public final class PahoBatchPublisher implements BatchPublisher {
   private final ReconnectBackoff backoff;
   private final Set<CompletableFuture<Void>> unacked = new HashSet<>();
   private MqttAsyncClient client;
+  private SSLSocketFactory socketFactory;
   private Listener listener;
   private volatile boolean connected;
   private boolean connecting;
@@ -71,12 +78,14 @@ public final class PahoBatchPublisher implements BatchPublisher {
    */
   public PahoBatchPublisher(
       MqttConfig config,
+      int replayInflight,
       String agentId,
       long epoch,
       ScheduledExecutorService executor,
       AgentMetrics metrics,
       Clock clock) {
     this.config = config;
+    this.replayInflight = replayInflight;
     this.agentId = agentId;
     this.epoch = epoch;
     this.executor = executor;
@@ -89,6 +98,9 @@ public final class PahoBatchPublisher implements BatchPublisher {
   @Override
   public void start(Listener listener) {
     this.listener = listener;
+    if (config.tls() != null) {
+      socketFactory = TlsContextFactory.socketFactory(config.tls());
+    }
     try {
       client = new MqttAsyncClient(config.uri(), agentId, new MemoryPersistence());
     } catch (MqttException e) {
@@ -182,7 +194,14 @@ public final class PahoBatchPublisher implements BatchPublisher {
     options.setAutomaticReconnect(false);
     options.setKeepAliveInterval(config.keepAliveSeconds());
     options.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS);
-    options.setMaxInflight(config.maxInflight() + 2);
+    options.setMaxInflight(config.maxInflight() + replayInflight + 2);
+    if (config.usesTls()) {
+      if (socketFactory != null) {
+        options.setSocketFactory(socketFactory);
+      }
+      options.setHttpsHostnameVerificationEnabled(
+          config.tls() == null || config.tls().verifyHostname());
+    }
     options.setUserName(config.usernameOr(agentId));
     if (config.password() != null) {
       options.setPassword(config.password().toCharArray());

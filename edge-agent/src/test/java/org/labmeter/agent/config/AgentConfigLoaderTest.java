@@ -130,6 +130,47 @@ class AgentConfigLoaderTest {
   }
 
   @Test
+  void replayAndClockSectionsLoad() throws IOException {
+    Path file =
+        write(
+            "agent.yaml",
+            GOOD.replace(
+                "instruments:",
+                "replay: {batchesPerSecond: 20, maxInflight: 4}\n"
+                    + "clock: {source: sntp, servers: [ntp.example.org, '10.0.0.1:1123'],"
+                    + " intervalSeconds: 30}\n"
+                    + "instruments:"));
+
+    AgentConfig config = AgentConfigLoader.load(file);
+
+    assertThat(config.replay()).isEqualTo(new ReplayConfig(20, 4));
+    assertThat(config.clock().source()).isEqualTo(ClockConfig.Source.SNTP);
+    assertThat(config.clock().servers()).containsExactly("ntp.example.org", "10.0.0.1:1123");
+    assertThat(ClockConfig.port(config.clock().servers().get(1))).isEqualTo(1123);
+    assertThat(config.clock().intervalSeconds()).isEqualTo(30);
+    assertThat(AgentConfigLoader.load(Path.of("config/agent-modbus.yaml")).clock().source())
+        .isEqualTo(ClockConfig.Source.CHRONY);
+  }
+
+  @Test
+  void badClockAndReplayValuesNameTheField() throws IOException {
+    Path file =
+        write(
+            "agent.yaml",
+            GOOD.replace(
+                "instruments:", "replay: {maxInflight: 0}\nclock: {source: gps}\ninstruments:"));
+    assertThatThrownBy(() -> AgentConfigLoader.load(file))
+        .hasMessageContaining("replay.maxInflight: 0 is out of range; allowed: 1..1000")
+        .hasMessageContaining(
+            "clock.source: 'gps' is not a clock source; allowed: none, sntp, chrony");
+
+    Path noServers =
+        write("agent2.yaml", GOOD.replace("instruments:", "clock: {source: sntp}\ninstruments:"));
+    assertThatThrownBy(() -> AgentConfigLoader.load(noServers))
+        .hasMessageContaining("clock.servers: is empty; source sntp needs at least one");
+  }
+
+  @Test
   void negativePeriodNamesTheRange() throws IOException {
     Path file = write("agent.yaml", GOOD.replace("periodMillis: 500", "periodMillis: -5"));
 

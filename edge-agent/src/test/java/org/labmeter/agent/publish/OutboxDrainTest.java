@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.labmeter.agent.config.ReplayConfig;
 import org.labmeter.agent.datadir.DataDir;
 import org.labmeter.agent.metrics.AgentMetrics;
 import org.labmeter.agent.outbox.ChainState;
@@ -26,6 +27,10 @@ class OutboxDrainTest {
   private Outbox outbox;
   private final RecordingPublisher publisher = new RecordingPublisher();
   private OutboxDrain drain;
+  private BatchChain chainA;
+  private final AgentMetrics metrics = new AgentMetrics(new SimpleMeterRegistry(), "agent-1");
+  private long nanos;
+  private final List<Scheduled> timers = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -37,6 +42,9 @@ class OutboxDrainTest {
               "agent-1", instrument, 1, signer, outbox, Clock.systemUTC(), ChainState.INITIAL);
       for (int i = 0; i < 3; i++) {
         chain.seal(List.of(Sample.power(1000L * (i + 1), 1, 1)));
+      }
+      if (instrument.equals("a")) {
+        chainA = chain;
       }
     }
     drain =
@@ -107,6 +115,86 @@ class OutboxDrainTest {
         .extracting(Sent::label)
         .containsExactly("a/telemetry#0", "b/telemetry#0", "a/telemetry#1", "b/telemetry#1");
   }
+
+  @Test
+  void aLiveBatchGoesOutAtOnceWhileTheBacklogWindowIsFull() throws IOException {
+    drain = throttled(new ReplayConfig(0, 2));
+    publisher.connected = true;
+    drain.connected();
+    assertThat(publisher.sent)
+        .extracting(Sent::label)
+        .containsExactly("b/telemetry#0", "a/telemetry#0");
+
+    drain.sealed(chainA.seal(List.of(Sample.power(9_000, 1, 1))));
+
+    assertThat(publisher.sent).extracting(Sent::label).endsWith("a/telemetry#3");
+    assertThat(drain.backlogInflight()).isEqualTo(2);
+    assertThat(drain.inflight()).isEqualTo(3);
+
+    // the backlog then drains to the live boundary and does not send a#3 a second time
+    for (int i = 0; i < publisher.sent.size(); i++) {
+      publisher.sent.get(i).ack.complete(null);
+    }
+    assertThat(publisher.sent)
+        .extracting(Sent::label)
+        .containsExactlyInAnyOrder(
+            "a/telemetry#0",
+            "a/telemetry#1",
+            "a/telemetry#2",
+            "a/telemetry#3",
+            "b/telemetry#0",
+            "b/telemetry#1",
+            "b/telemetry#2");
+    assertThat(outbox.pendingCount()).isZero();
+  }
+
+  @Test
+  void theBacklogKeepsToItsRate() {
+    // 2 batches a second, a burst of at most 2
+    drain = throttled(new ReplayConfig(2, 2));
+    publisher.connected = true;
+    drain.connected();
+    assertThat(publisher.sent).hasSize(2);
+
+    publisher.sent.get(0).ack.complete(null);
+    publisher.sent.get(1).ack.complete(null);
+
+    assertThat(publisher.sent).hasSize(2);
+    assertThat(timers).hasSize(1);
+    assertThat(timers.get(0).delayNanos()).isEqualTo(500_000_000L);
+
+    nanos += 500_000_000L;
+    timers.remove(0).task().run();
+
+    assertThat(publisher.sent).hasSize(3);
+    assertThat(timers).hasSize(1); // the next one waits for its token again
+  }
+
+  @Test
+  void batchesSealedWhileDisconnectedAreBacklogAtTheNextConnect() throws IOException {
+    drain = throttled(new ReplayConfig(0, 1));
+    drain.sealed(chainA.seal(List.of(Sample.power(9_000, 1, 1))));
+    assertThat(publisher.sent).isEmpty();
+
+    publisher.connected = true;
+    drain.connected();
+
+    assertThat(publisher.sent).extracting(Sent::label).containsExactly("b/telemetry#0");
+  }
+
+  private OutboxDrain throttled(ReplayConfig replay) {
+    return new OutboxDrain(
+        "agent-1",
+        outbox,
+        publisher,
+        4,
+        replay,
+        (task, delay) -> timers.add(new Scheduled(task, delay)),
+        () -> nanos,
+        metrics);
+  }
+
+  record Scheduled(Runnable task, long delayNanos) {}
 
   @Test
   void nothingIsSentWhileDisconnected() {

@@ -42,12 +42,10 @@ class BuiltInProfilesTest {
   }
 
   @Test
-  void sdm630ClassicAndMctDifferInThePowerAddress() {
+  void sdm630ClassicReadsPowerAndEnergy() {
     DeviceProfile classic = DeviceProfiles.builtIn("eastron-sdm630");
-    DeviceProfile mct = DeviceProfiles.builtIn("eastron-sdm630-mct");
     assertThat(classic.field(Quantity.POWER_W).orElseThrow().wireAddress()).isEqualTo(52);
     assertThat(classic.field(Quantity.ENERGY_KWH).orElseThrow().wireAddress()).isEqualTo(72);
-    assertThat(mct.field(Quantity.POWER_W).orElseThrow().wireAddress()).isEqualTo(26);
     RegisterImage image =
         new RegisterImage()
             .putWords(ModbusTable.INPUT_REGISTERS, 52, new int[] {0x44B4, 0x0000}) // 1440 W
@@ -57,6 +55,31 @@ class BuiltInProfilesTest {
     assertThat(value(r, Quantity.ENERGY_KWH)).isEqualTo(1234.5);
     // Voltage was not read: a device fault for that field only.
     assertThat(r.reading(Quantity.VOLTAGE_V).orElseThrow()).isInstanceOf(Reading.DeviceFault.class);
+  }
+
+  @Test
+  void sdm630MctReadsTotalPowerAt30053AndImportEnergyAt30073() {
+    DeviceProfile mct = DeviceProfiles.builtIn("eastron-sdm630-mct");
+    // SDM630MCT protocol V1.7: 30053 total system power -> wire 52; 30073 import kWh -> wire 72
+    assertThat(mct.field(Quantity.POWER_W).orElseThrow().wireAddress()).isEqualTo(52);
+    assertThat(mct.field(Quantity.ENERGY_KWH).orElseThrow().wireAddress()).isEqualTo(72);
+    assertThat(mct.field(Quantity.ENERGY_KWH).orElseThrow().table())
+        .isEqualTo(ModbusTable.INPUT_REGISTERS);
+    RegisterImage image =
+        new RegisterImage()
+            .putWords(ModbusTable.INPUT_REGISTERS, 0, new int[] {0x4366, 0x8000}) // 230.5 V
+            .putWords(ModbusTable.INPUT_REGISTERS, 6, new int[] {0x40C8, 0x0000}) // 6.25 A
+            // 30027 is phase 2 var on this meter: a resistive load reads 0 there
+            .putWords(ModbusTable.INPUT_REGISTERS, 26, new int[] {0x0000, 0x0000})
+            // 2875.5 W = 0x4533_B800: sign 0, exponent 0x8A (2^11), mantissa 1.404052734375
+            .putWords(ModbusTable.INPUT_REGISTERS, 52, new int[] {0x4533, 0xB800})
+            // 8421.25 kWh = 0x4603_9500: exponent 0x8C (2^13), mantissa 1.0279846191...
+            .putWords(ModbusTable.INPUT_REGISTERS, 72, new int[] {0x4603, 0x9500});
+    DeviceReading r = mct.decode(image);
+    assertThat(value(r, Quantity.VOLTAGE_V)).isEqualTo(230.5);
+    assertThat(value(r, Quantity.CURRENT_A)).isEqualTo(6.25);
+    assertThat(value(r, Quantity.POWER_W)).isEqualTo(2875.5);
+    assertThat(value(r, Quantity.ENERGY_KWH)).isEqualTo(8421.25);
   }
 
   @Test
