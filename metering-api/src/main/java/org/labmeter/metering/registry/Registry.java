@@ -116,6 +116,28 @@ public final class Registry {
         });
   }
 
+  /**
+   * Adds the next profile version of an instrument, in force from {@code from}; earlier versions
+   * are never edited. Returns the new version number.
+   */
+  public int addProfileVersion(String instrumentId, DerivationProfile profile, Instant from) {
+    int[] next = new int[1];
+    transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COALESCE(MAX(version), 0) FROM instrument_profile WHERE instrument_id = ?")) {
+            ps.setString(1, instrumentId);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              next[0] = rs.getInt(1) + 1;
+            }
+          }
+          insertProfile(c, instrumentId, next[0], from, profile);
+        });
+    return next[0];
+  }
+
   private static void insertProfile(
       Connection c, String instrumentId, int version, Instant from, DerivationProfile p)
       throws SQLException {
