@@ -87,21 +87,6 @@ public record ProfileSchedule(List<Version> versions) {
   }
 
   /**
-   * The longest context a derivation with any of these versions needs on each side of a window: the
-   * longest dwell time or gap, plus one gap.
-   */
-  public long contextMillis() {
-    long out = 0;
-    for (Version v : versions) {
-      DerivationProfile p = v.profile();
-      long gap = p.maxSampleGap().toMillis();
-      long dwell = Math.max(gap, Math.max(p.minOn().toMillis(), p.minOff().toMillis()));
-      out = Math.max(out, dwell + gap);
-    }
-    return out;
-  }
-
-  /**
    * The hash a result names: the profile's own {@link DerivationProfile#parameterHash()} when one
    * version covers the window, else the SHA-256 of {@code labmeter-profile-spans/1\n} followed by
    * one line {@code version=<v> validFrom=<ms> hash=<hex>\n} per part, in time order.
