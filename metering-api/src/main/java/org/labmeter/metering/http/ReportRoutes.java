@@ -56,7 +56,7 @@ final class ReportRoutes {
             AttributionPolicy.DEFAULT,
             Clock.systemUTC());
     this.periods = new PeriodService(registry, ledger, Clock.systemUTC());
-    this.reports = new ReportService(registry, ReportService.DEFAULT_QUOTA_HOURS_PER_YEAR);
+    this.reports = new ReportService(registry);
     this.records =
         new ServiceRecordExport(ledger.repository(), new SessionRepository(registry.dataSource()));
   }
