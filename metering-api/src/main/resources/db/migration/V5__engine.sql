@@ -1,4 +1,4 @@
--- Utilisation quotas, the late-data watermark and the index the facility report reads by.
+-- Utilisation quotas, the late-data watermark and the monthly sums the facility and annual reports read.
 -- Written in the SQL that H2 (default) and PostgreSQL (production) both accept. See docs/ledger.md.
 
 -- The annual quota (定额机时) per instrument category. National survey tools use 1,600 h for every
@@ -34,5 +34,37 @@ CREATE TABLE ledger_watermark (
     updated_at   TIMESTAMP   NOT NULL
 );
 
--- The facility and annual reports sum every instrument's days of a period in one pass.
+-- Each instrument's ledger days summed per calendar month (month_key = year * 100 + month), kept in the
+-- same transaction as every ledger_day write. A report over whole months (a calendar year, 1 July - 30 June)
+-- reads 12 rows per instrument instead of 365.
+CREATE TABLE ledger_month (
+    instrument_id          VARCHAR(64) NOT NULL REFERENCES instrument (id),
+    month_key              INTEGER     NOT NULL,
+    days                   BIGINT      NOT NULL,
+    off_ms                 BIGINT      NOT NULL,
+    standby_ms             BIGINT      NOT NULL,
+    active_ms              BIGINT      NOT NULL,
+    fault_ms               BIGINT      NOT NULL,
+    unknown_ms             BIGINT      NOT NULL,
+    verified_active_ms     BIGINT      NOT NULL,
+    effective_ms           BIGINT      NOT NULL,
+    external_ms            BIGINT      NOT NULL,
+    voucher_ms             BIGINT      NOT NULL,
+    verified_effective_ms  BIGINT      NOT NULL,
+    maintenance_ms         BIGINT      NOT NULL,
+    calibration_ms         BIGINT      NOT NULL,
+    training_ms            BIGINT      NOT NULL,
+    unbooked_ms            BIGINT      NOT NULL,
+    sessions               BIGINT      NOT NULL,
+    no_shows               BIGINT      NOT NULL,
+    overruns               BIGINT      NOT NULL,
+    PRIMARY KEY (instrument_id, month_key)
+);
+
+INSERT INTO ledger_month (instrument_id, month_key, days, off_ms, standby_ms, active_ms, fault_ms, unknown_ms, verified_active_ms, effective_ms, external_ms, voucher_ms, verified_effective_ms, maintenance_ms, calibration_ms, training_ms, unbooked_ms, sessions, no_shows, overruns)
+    SELECT instrument_id, CAST(EXTRACT(YEAR FROM ledger_date) AS INTEGER) * 100 + CAST(EXTRACT(MONTH FROM ledger_date) AS INTEGER), COUNT(*), SUM(off_ms), SUM(standby_ms), SUM(active_ms), SUM(fault_ms), SUM(unknown_ms), SUM(verified_active_ms), SUM(effective_ms), SUM(external_ms), SUM(voucher_ms), SUM(verified_effective_ms), SUM(maintenance_ms), SUM(calibration_ms), SUM(training_ms), SUM(unbooked_ms), SUM(sessions), SUM(no_shows), SUM(overruns)
+    FROM ledger_day
+    GROUP BY instrument_id, CAST(EXTRACT(YEAR FROM ledger_date) AS INTEGER) * 100 + CAST(EXTRACT(MONTH FROM ledger_date) AS INTEGER);
+
+-- The days of a period's partial months, for every instrument at once.
 CREATE INDEX ledger_day_by_date ON ledger_day (ledger_date, instrument_id);

@@ -47,6 +47,7 @@ public final class LedgerRepository {
             }
           }
           insertDay(c, "ledger_day", "", day);
+          MonthRollup.refresh(c, day.instrumentId(), day.date());
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO ledger_session ("
@@ -103,23 +104,23 @@ public final class LedgerRepository {
   }
 
   /**
-   * Each instrument's rows in [from, to] summed in one query, for every instrument of the facility:
-   * from the live ledger ({@code snapshotVersion} 0) or from a snapshot of {@code periodId}. The
-   * facility and annual reports read this instead of the rows, so 24,000 instruments × 365 days
-   * come back as 24,000 sums.
+   * Each instrument's rows in [from, to] summed by the database, for every instrument of the
+   * facility: from the live ledger ({@code snapshotVersion} 0; whole months from {@code
+   * ledger_month}) or from a snapshot of {@code periodId}. The facility and annual reports read
+   * this instead of the rows, so 24,000 instruments × 365 days come back as 24,000 sums.
    */
   public java.util.Map<String, PeriodSum> sums(
       String facilityId, LocalDate from, LocalDate to, String periodId, int snapshotVersion) {
+    if (snapshotVersion == 0) {
+      return MonthRollup.sums(jdbc, facilityId, from, to);
+    }
     StringBuilder sql = new StringBuilder("SELECT d.instrument_id, COUNT(*)");
     for (String column : LedgerTotals.COLUMNS) {
       sql.append(", SUM(d.").append(column).append(')');
     }
-    boolean live = snapshotVersion == 0;
-    sql.append(live ? " FROM ledger_day d" : " FROM snapshot_day d")
-        .append(" JOIN instrument i ON i.id = d.instrument_id WHERE i.facility_id = ?")
-        .append(" AND d.ledger_date >= ? AND d.ledger_date <= ?")
-        .append(live ? "" : " AND d.period_id = ? AND d.version = ?")
-        .append(" GROUP BY d.instrument_id");
+    sql.append(" FROM snapshot_day d JOIN instrument i ON i.id = d.instrument_id")
+        .append(" WHERE i.facility_id = ? AND d.ledger_date >= ? AND d.ledger_date <= ?")
+        .append(" AND d.period_id = ? AND d.version = ? GROUP BY d.instrument_id");
     java.util.Map<String, PeriodSum> out = new java.util.HashMap<>();
     jdbc.query(
         sql.toString(),
@@ -127,10 +128,8 @@ public final class LedgerRepository {
           ps.setString(1, facilityId);
           Jdbc.setDate(ps, 2, from);
           Jdbc.setDate(ps, 3, to);
-          if (!live) {
-            ps.setString(4, periodId);
-            ps.setInt(5, snapshotVersion);
-          }
+          ps.setString(4, periodId);
+          ps.setInt(5, snapshotVersion);
           ps.setFetchSize(10_000);
         },
         rs -> {
