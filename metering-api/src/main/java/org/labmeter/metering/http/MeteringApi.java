@@ -60,6 +60,7 @@ public final class MeteringApi {
     new EvidenceRoutes(vertx, registry, reader).mount(router);
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);
     new ReportRoutes(vertx, registry, reader).mount(router);
+    new RedFlagRoutes(vertx, registry, reader).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
