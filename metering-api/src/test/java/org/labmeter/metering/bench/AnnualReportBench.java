@@ -54,15 +54,18 @@ public final class AnnualReportBench {
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Files.createDirectories(folder);
     Path marker = folder.resolve("filled");
-    try (RelationalStore store =
-        RelationalStore.open(
-            "jdbc:h2:file:" + folder.resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "")) {
-      if (!Files.exists(marker)) {
+    String url = "jdbc:h2:file:" + folder.resolve("ledger") + ";DB_CLOSE_ON_EXIT=FALSE";
+    if (!Files.exists(marker)) {
+      // a larger page cache for the fill only
+      try (RelationalStore store = RelationalStore.open(url + ";CACHE_SIZE=524288", "sa", "")) {
         long t0 = System.nanoTime();
         fill(store);
         Files.writeString(marker, Instant.now().toString());
         report("filled %,d ledger rows in %.0f s", (long) INSTRUMENTS * DAYS, secs(t0));
       }
+    }
+    // timed with the URL the launcher and the demo use (H2's default cache)
+    try (RelationalStore store = RelationalStore.open(url, "sa", "")) {
       long expected = expectedEffectiveMs();
       Registry registry = new Registry(store.dataSource());
       ReportService reports = new ReportService(registry);
@@ -156,14 +159,15 @@ public final class AnnualReportBench {
           "instrument_id, ledger_date, "
               + String.join(", ", LedgerTotals.COLUMNS)
               + ", derive_version, attribution_version, profile_hash, row_hash, computed_at";
-      for (int d = 0; d < DAYS; d++) {
-        String m = "MOD(X + " + d + ", 10)";
+      // instrument-major, so rows arrive in primary-key order; 1,000 instruments per statement
+      String m = "MOD(I.X + D.X, 10)";
+      for (int k = 1; k <= INSTRUMENTS; k += 1000) {
         st.executeUpdate(
             "INSERT INTO ledger_day ("
                 + columns
-                + ") SELECT 'ins-' || LPAD(CAST(X AS VARCHAR), 5, '0'), DATE '"
-                + FIRST.plusDays(d)
-                + "', 86400000 - 3600000 - ("
+                + ") SELECT 'ins-' || LPAD(CAST(I.X AS VARCHAR), 5, '0'), DATEADD(DAY, D.X, DATE '"
+                + FIRST
+                + "'), 86400000 - 3600000 - ("
                 + m
                 + " + 1) * 600000, 3600000, ("
                 + m
@@ -181,14 +185,17 @@ public final class AnnualReportBench {
                 + " 0, 0, 0, 600000, 1 + MOD("
                 + m
                 + ", 3), 0, 0, 'lm-derive/1', 'lm-attribute/1',"
-                + " REPEAT('a', 64), LPAD(CAST(X * 1000 + "
-                + d
-                + " AS VARCHAR), 64, '0'),"
-                + " CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, "
-                + INSTRUMENTS
-                + ")");
-        if (d % 73 == 72) {
-          report("  %d of %d days filled", d + 1, DAYS);
+                + " REPEAT('a', 64), LPAD(CAST(I.X * 1000 + D.X AS VARCHAR), 64, '0'),"
+                + " CURRENT_TIMESTAMP FROM SYSTEM_RANGE("
+                + k
+                + ", "
+                + (k + 999)
+                + ") I,"
+                + " SYSTEM_RANGE(0, "
+                + (DAYS - 1)
+                + ") D ORDER BY I.X, D.X");
+        if ((k + 999) % 6000 == 0) {
+          report("  %,d of %,d instruments filled", k + 999, INSTRUMENTS);
         }
       }
       // the monthly sums, built the way migration V5 builds them from existing days
