@@ -123,6 +123,9 @@ final class IntervalClassifier {
    * classifying the run's first interval.
    */
   private static void mergeDips(ProfilePieces pieces, ObservationSeries s, byte[] states) {
+    if (pieces.count() == 1 && pieces.profileOf(0).minOff().isZero()) {
+      return;
+    }
     long[] ts = s.timestampMillis;
     byte[] flag = s.runFlag;
     int n = states.length;
@@ -158,6 +161,9 @@ final class IntervalClassifier {
    * power. minOn is that of the version classifying the run's first interval.
    */
   private static void dropBlips(ProfilePieces pieces, ObservationSeries s, byte[] states) {
+    if (pieces.count() == 1 && pieces.profileOf(0).minOn().isZero()) {
+      return;
+    }
     long[] ts = s.timestampMillis;
     double[] power = s.powerW;
     byte[] flag = s.runFlag;
