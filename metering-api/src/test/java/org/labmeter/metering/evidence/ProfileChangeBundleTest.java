@@ -92,6 +92,9 @@ class ProfileChangeBundleTest {
     assertThat(r.offline()).isEqualTo(b.server().usage());
     assertThat(r.differences()).isEmpty();
     assertThat(r.passed()).isTrue();
+    assertThat(r.render())
+        .contains("version 1 over 2026-03-02T10:00:00Z .. 2026-03-02T10:02:00Z")
+        .contains("version 2 over 2026-03-02T10:02:00Z .. 2026-03-02T10:10:00Z");
   }
 
   @Test
