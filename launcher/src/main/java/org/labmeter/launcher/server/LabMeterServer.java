@@ -18,6 +18,7 @@ import org.labmeter.collector.verify.JdbcChainHeads;
 import org.labmeter.metering.attribution.AttributionPolicy;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.http.MeteringApi;
+import org.labmeter.metering.ledger.LateDataScan;
 import org.labmeter.metering.ledger.LedgerRefreshJob;
 import org.labmeter.metering.ledger.LedgerService;
 import org.labmeter.metering.registry.Registry;
@@ -128,11 +129,14 @@ public final class LabMeterServer implements AutoCloseable {
     // Keeps the daily ledger of every instrument current: yesterday and today, every few minutes.
     ledgerRefresh =
         new LedgerRefreshJob(
-            registry,
-            new LedgerService(
-                registry, usageService(), AttributionPolicy.DEFAULT, Clock.systemUTC()),
-            Clock.systemUTC(),
-            LEDGER_REFRESH);
+                registry,
+                new LedgerService(
+                    registry, usageService(), AttributionPolicy.DEFAULT, Clock.systemUTC()),
+                Clock.systemUTC(),
+                LEDGER_REFRESH)
+            .lateData(
+                new LateDataScan(
+                    registry, usageService(), reader.batchReader(), Clock.systemUTC()));
     ledgerRefresh.start().join();
   }
 

@@ -33,10 +33,10 @@ final class IntervalClassifier {
    * @param tailHolds whether the last sample's values hold after it (the window ends within
    *     maxSampleGap of it); when they do, the tail is open-ended
    */
-  static byte[] classify(DerivationProfile p, ObservationSeries s, boolean tailHolds) {
+  static byte[] classify(ProfilePieces p, ObservationSeries s, boolean tailHolds) {
     byte[] states = rawStates(p, s, tailHolds);
-    mergeDips(p.minOff().toMillis(), s, states);
-    dropBlips(p.minOn().toMillis(), p.offBelowW(), s, states);
+    mergeDips(p, s, states);
+    dropBlips(p, s, states);
     return states;
   }
 
@@ -45,7 +45,31 @@ final class IntervalClassifier {
     return i < ts.length - 1 ? ts[i + 1] - ts[i] <= maxGapMillis : tailHolds;
   }
 
-  private static byte[] rawStates(DerivationProfile p, ObservationSeries s, boolean tailHolds) {
+  /**
+   * Step 2 with the thresholds of each interval's own profile version. The hysteresis level is
+   * carried across a version change: the new thresholds take over from the level the old ones left.
+   */
+  private static byte[] rawStates(ProfilePieces pieces, ObservationSeries s, boolean tailHolds) {
+    long[] ts = s.timestampMillis;
+    int n = ts.length;
+    byte[] states = new byte[n];
+    boolean high = false;
+    for (int k = 0; k < pieces.count(); k++) {
+      int end = k + 1 < pieces.count() ? pieces.firstOf(k + 1) : n;
+      high = rawStates(pieces.profileOf(k), s, tailHolds, pieces.firstOf(k), end, high, states);
+    }
+    return states;
+  }
+
+  /** Classifies intervals [begin, end) with one profile; returns the hysteresis level after. */
+  private static boolean rawStates(
+      DerivationProfile p,
+      ObservationSeries s,
+      boolean tailHolds,
+      int begin,
+      int end,
+      boolean high,
+      byte[] states) {
     long[] ts = s.timestampMillis;
     double[] power = s.powerW;
     byte[] flag = s.runFlag;
@@ -54,10 +78,7 @@ final class IntervalClassifier {
     double on = p.onThresholdW();
     double off = p.offThresholdW();
     double offBelow = p.offBelowW();
-    int n = ts.length;
-    byte[] states = new byte[n];
-    boolean high = false;
-    for (int i = 0; i < n; i++) {
+    for (int i = begin; i < end; i++) {
       double w = power[i];
       byte f = flag[i];
       if (!holds(ts, i, maxGap, tailHolds)
@@ -84,7 +105,7 @@ final class IntervalClassifier {
         states[i] = low(w, offBelow);
       }
     }
-    return states;
+    return high;
   }
 
   /** OFF below the OFF level, else STANDBY; missing power (only with IDLE) counts as STANDBY. */
@@ -98,10 +119,11 @@ final class IntervalClassifier {
 
   /**
    * Step 3a: a maximal OFF/STANDBY run with ACTIVE on both sides, shorter than minOff and without
-   * an IDLE flag (the instrument said it was idle), becomes ACTIVE.
+   * an IDLE flag (the instrument said it was idle), becomes ACTIVE. minOff is that of the version
+   * classifying the run's first interval.
    */
-  private static void mergeDips(long minOff, ObservationSeries s, byte[] states) {
-    if (minOff <= 0) {
+  private static void mergeDips(ProfilePieces pieces, ObservationSeries s, byte[] states) {
+    if (pieces.count() == 1 && pieces.profileOf(0).minOff().isZero()) {
       return;
     }
     long[] ts = s.timestampMillis;
@@ -125,7 +147,7 @@ final class IntervalClassifier {
           && states[a - 1] == ACTIVE
           && states[b] == ACTIVE
           && !idle
-          && ts[b] - ts[a] < minOff) {
+          && ts[b] - ts[a] < pieces.at(a).minOff().toMillis()) {
         for (int k = a; k < b; k++) {
           states[k] = ACTIVE;
         }
@@ -136,10 +158,10 @@ final class IntervalClassifier {
   /**
    * Step 3b: a maximal ACTIVE run shorter than minOn, without a RUNNING flag and with a known end
    * (a run reaching the open tail is still going), falls back to OFF/STANDBY by each interval's own
-   * power.
+   * power. minOn is that of the version classifying the run's first interval.
    */
-  private static void dropBlips(long minOn, double offBelowW, ObservationSeries s, byte[] states) {
-    if (minOn <= 0) {
+  private static void dropBlips(ProfilePieces pieces, ObservationSeries s, byte[] states) {
+    if (pieces.count() == 1 && pieces.profileOf(0).minOn().isZero()) {
       return;
     }
     long[] ts = s.timestampMillis;
@@ -160,9 +182,9 @@ final class IntervalClassifier {
       }
       int b = i;
       // b == n: the run includes the tail, which is ACTIVE only when it holds, i.e. is open.
-      if (!forced && b < n && ts[b] - ts[a] < minOn) {
+      if (!forced && b < n && ts[b] - ts[a] < pieces.at(a).minOn().toMillis()) {
         for (int k = a; k < b; k++) {
-          states[k] = low(power[k], offBelowW);
+          states[k] = low(power[k], pieces.at(k).offBelowW());
         }
       }
     }

@@ -63,6 +63,20 @@ public final class StateDeriver {
   public static Usage derive(
       DerivationProfile profile, ObservationSeries series, long fromMillis, long toMillis) {
     Objects.requireNonNull(profile, "profile");
+    return derive(ProfileSchedule.of(profile), series, fromMillis, toMillis);
+  }
+
+  /**
+   * Derives the usage over [fromMillis, toMillis) when the profile may change: each sample interval
+   * is classified with the version in force at the sample that starts it, so each version applies
+   * to its own part of the window. The hysteresis level carries across a change, and a run that
+   * spans it stays one session. Dwell times are those of the version in force where a run starts.
+   * With one version this is exactly {@link #derive(DerivationProfile, ObservationSeries, long,
+   * long)}. The result lists every version used in {@link Usage#profiles()}.
+   */
+  public static Usage derive(
+      ProfileSchedule schedule, ObservationSeries series, long fromMillis, long toMillis) {
+    Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(series, "series");
     requireInRange("fromMillis", fromMillis);
     requireInRange("toMillis", toMillis);
@@ -72,9 +86,9 @@ public final class StateDeriver {
     }
     long[] ts = series.timestampMillis;
     int n = ts.length;
-    long maxGap = profile.maxSampleGap().toMillis();
-    boolean tailHolds = n > 0 && toMillis - ts[n - 1] <= maxGap;
-    byte[] states = IntervalClassifier.classify(profile, series, tailHolds);
+    ProfilePieces pieces = ProfilePieces.of(schedule, ts);
+    boolean tailHolds = n > 0 && toMillis - ts[n - 1] <= pieces.at(n - 1).maxSampleGap().toMillis();
+    byte[] states = IntervalClassifier.classify(pieces, series, tailHolds);
 
     UsageAccumulator acc = new UsageAccumulator(fromMillis);
     long cursor = fromMillis;
@@ -91,6 +105,7 @@ public final class StateDeriver {
               && (ts[i] < fromMillis || (i > 0 && states[i - 1] == IntervalClassifier.ACTIVE)));
       while (cursor < toMillis) {
         long end = i < n - 1 ? Math.min(ts[i + 1], toMillis) : toMillis;
+        long maxGap = pieces.at(i).maxSampleGap().toMillis();
         boolean verified = series.verified[i] && IntervalClassifier.holds(ts, i, maxGap, tailHolds);
         acc.add(cursor, end, states[i], verified);
         cursor = end;
@@ -104,7 +119,8 @@ public final class StateDeriver {
             && (last == n - 1
                 || ts[last + 1] > toMillis
                 || states[last + 1] == IntervalClassifier.ACTIVE);
-    return acc.finish(toMillis, runContinuesAfter, ALGORITHM_VERSION, profile.parameterHash());
+    return acc.finish(
+        toMillis, runContinuesAfter, ALGORITHM_VERSION, schedule.spans(fromMillis, toMillis));
   }
 
   /** The index of the last sample at or before {@code t}; requires ts[0] &le; t. */

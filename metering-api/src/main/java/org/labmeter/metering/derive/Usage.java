@@ -18,7 +18,9 @@ import java.util.Objects;
  *     no claimed running time is then left unbacked
  * @param evidenceGaps the ACTIVE intervals not backed by verified samples, merged
  * @param algorithmVersion {@link StateDeriver#ALGORITHM_VERSION}
- * @param parameterHash {@link DerivationProfile#parameterHash()} of the profile used
+ * @param parameterHash {@link DerivationProfile#parameterHash()} of the profile used, or {@link
+ *     ProfileSchedule#combinedHash} of the versions used when the window crosses a profile change
+ * @param profiles the profile version applied to each part of the window, in time order
  */
 public record Usage(
     long fromMillis,
@@ -30,7 +32,8 @@ public record Usage(
     double coverage,
     List<EvidenceGap> evidenceGaps,
     String algorithmVersion,
-    String parameterHash) {
+    String parameterHash,
+    List<ProfileSpan> profiles) {
 
   public Usage {
     Objects.requireNonNull(durations, "durations");
@@ -40,6 +43,7 @@ public record Usage(
     evidenceGaps = List.copyOf(evidenceGaps);
     Objects.requireNonNull(algorithmVersion, "algorithmVersion");
     Objects.requireNonNull(parameterHash, "parameterHash");
+    profiles = List.copyOf(profiles);
   }
 
   public long windowMillis() {

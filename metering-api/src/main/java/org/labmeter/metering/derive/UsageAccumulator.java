@@ -72,7 +72,7 @@ final class UsageAccumulator {
    * @param runContinuesAfter whether an ACTIVE stretch at the window's end goes on after it
    */
   Usage finish(
-      long toMillis, boolean runContinuesAfter, String algorithmVersion, String parameterHash) {
+      long toMillis, boolean runContinuesAfter, String algorithmVersion, List<ProfileSpan> spans) {
     closeGap(toMillis);
     closeSegment(runContinuesAfter);
     long active = millis[ACTIVE];
@@ -87,7 +87,8 @@ final class UsageAccumulator {
         coverage,
         gaps,
         algorithmVersion,
-        parameterHash);
+        ProfileSchedule.combinedHash(spans),
+        spans);
   }
 
   private void closeGap(long end) {

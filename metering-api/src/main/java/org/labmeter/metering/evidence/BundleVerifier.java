@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.labmeter.metering.derive.ObservationSeries;
+import org.labmeter.metering.derive.ProfileSchedule;
 import org.labmeter.metering.derive.StateDeriver;
 import org.labmeter.metering.derive.Usage;
 import org.labmeter.metering.store.StoredBatch;
@@ -147,7 +148,7 @@ public final class BundleVerifier {
     }
     ObservationSeries built = series.build();
     Usage offline =
-        StateDeriver.derive(profile.profile(), built, bundle.fromMillis(), bundle.toMillis());
+        StateDeriver.derive(schedule(bundle), built, bundle.fromMillis(), bundle.toMillis());
     return new VerificationReport(bundle, checks, gaps, problems, profile, offline, built.size());
   }
 
@@ -172,6 +173,18 @@ public final class BundleVerifier {
       }
     }
     return n;
+  }
+
+  /**
+   * Every bundled profile version with its start, so a window that crosses a profile change is
+   * derived exactly as the server derives it, each version over its own part.
+   */
+  static ProfileSchedule schedule(EvidenceBundle bundle) {
+    List<ProfileSchedule.Version> versions = new ArrayList<>();
+    for (BundledProfile p : bundle.profiles()) {
+      versions.add(new ProfileSchedule.Version(p.version(), p.validFromMillis(), p.profile()));
+    }
+    return new ProfileSchedule(versions);
   }
 
   /** The profile version in force at the window's start, by the registry's rule. */

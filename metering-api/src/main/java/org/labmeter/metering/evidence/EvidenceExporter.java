@@ -43,7 +43,12 @@ public final class EvidenceExporter {
       return Optional.empty();
     }
     InstrumentUsage server = usage.usage(instrumentId, from, to).orElseThrow();
-    long margin = UsageService.contextMarginMillis(server.profile().profile());
+    // the same range the server read: the widest context of any profile version
+    long margin =
+        usage
+            .schedule(instrumentId)
+            .map(UsageService::contextMarginMillis)
+            .orElseGet(() -> UsageService.contextMarginMillis(server.profile().profile()));
     long readFrom = from.toEpochMilli() - margin;
     long readTo = to.toEpochMilli() + margin;
     List<StoredBatch> stored = new ArrayList<>(batches.overlapping(instrumentId, readFrom, readTo));

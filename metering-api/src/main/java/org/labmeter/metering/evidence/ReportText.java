@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.labmeter.metering.derive.ProfileSpan;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.Usage;
 import org.labmeter.wire.AgentPublicKey;
@@ -23,7 +24,22 @@ final class ReportText {
     line(out, "window", iso(b.fromMillis()) + " .. " + iso(b.toMillis()));
     line(out, "samples read", iso(b.readFromMillis()) + " .. " + iso(b.readToMillis()));
     line(out, "algorithm", b.algorithmVersion());
-    if (r.profile() != null) {
+    if (r.offline() != null && r.offline().profiles().size() > 1) {
+      // the window crosses a profile change: each version over its own part
+      for (ProfileSpan span : r.offline().profiles()) {
+        line(
+            out,
+            "profile",
+            "version "
+                + span.version()
+                + " over "
+                + iso(span.fromMillis())
+                + " .. "
+                + iso(span.toMillis())
+                + ", parameter hash "
+                + span.parameterHash());
+      }
+    } else if (r.profile() != null) {
       line(
           out,
           "profile",

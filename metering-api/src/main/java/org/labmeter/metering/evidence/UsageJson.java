@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.labmeter.metering.derive.EvidenceGap;
+import org.labmeter.metering.derive.ProfileSpan;
 import org.labmeter.metering.derive.RunSession;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.StateDurations;
@@ -47,6 +48,17 @@ final class UsageJson {
       g.writeNumberField("verifiedActiveMillis", s.verifiedActiveMillis());
       g.writeBooleanField("startsBeforeWindow", s.startsBeforeWindow());
       g.writeBooleanField("endsAfterWindow", s.endsAfterWindow());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("profiles");
+    for (ProfileSpan p : u.profiles()) {
+      g.writeStartObject();
+      g.writeNumberField("start", p.fromMillis());
+      g.writeNumberField("end", p.toMillis());
+      g.writeNumberField("version", p.version());
+      g.writeNumberField("validFromMillis", p.validFromMillis());
+      g.writeStringField("parameterHash", p.parameterHash());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -95,6 +107,19 @@ final class UsageJson {
     for (JsonNode e : BundleJson.array(n, "evidenceGaps")) {
       gaps.add(new EvidenceGap(BundleJson.longField(e, "start"), BundleJson.longField(e, "end")));
     }
+    List<ProfileSpan> profiles = new ArrayList<>();
+    // bundles written before profile changes were split carry no "profiles"
+    if (n.has("profiles")) {
+      for (JsonNode p : BundleJson.array(n, "profiles")) {
+        profiles.add(
+            new ProfileSpan(
+                BundleJson.longField(p, "start"),
+                BundleJson.longField(p, "end"),
+                (int) BundleJson.longField(p, "version"),
+                BundleJson.longField(p, "validFromMillis"),
+                BundleJson.text(p, "parameterHash")));
+      }
+    }
     return new Usage(
         BundleJson.longField(n, "fromMillis"),
         BundleJson.longField(n, "toMillis"),
@@ -105,7 +130,8 @@ final class UsageJson {
         BundleJson.required(n, "coverage").asDouble(),
         gaps,
         BundleJson.text(n, "algorithmVersion"),
-        BundleJson.text(n, "parameterHash"));
+        BundleJson.text(n, "parameterHash"),
+        profiles);
   }
 
   private static StateDurations readDurations(JsonNode n) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.labmeter.metering.derive.EvidenceGap;
+import org.labmeter.metering.derive.ProfileSpan;
 import org.labmeter.metering.derive.RunSession;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.Usage;
@@ -59,6 +60,7 @@ final class JsonViews {
     out.put("algorithmVersion", u.algorithmVersion());
     out.put("profileVersion", iu.profile().version());
     out.put("profileHash", u.parameterHash());
+    out.put("profiles", profiles(u));
     out.put("samples", iu.samplesRead());
     Map<String, Object> hours = new LinkedHashMap<>();
     Map<String, Object> millis = new LinkedHashMap<>();
@@ -89,6 +91,20 @@ final class JsonViews {
       gaps.add(Map.of("start", iso(g.startMillis()), "end", iso(g.endMillis())));
     }
     out.put("evidenceGaps", gaps);
+    return out;
+  }
+
+  /** The profile version applied to each part of the window (several across a profile change). */
+  static List<Map<String, Object>> profiles(Usage u) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ProfileSpan p : u.profiles()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("from", iso(p.fromMillis()));
+      m.put("to", iso(p.toMillis()));
+      m.put("version", p.version());
+      m.put("profileHash", p.parameterHash());
+      out.add(m);
+    }
     return out;
   }
 

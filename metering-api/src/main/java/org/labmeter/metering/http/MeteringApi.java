@@ -73,6 +73,7 @@ public final class MeteringApi {
     new LiveRoutes(vertx, registry, reader, metrics).mount(router);
     new RegistryRoutes(vertx, registry, new AgentRegistry(registry)).mount(router);
     new AccessRoutes(vertx, tokens, audit).mount(router);
+    new RedFlagRoutes(vertx, registry, reader).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot"));
     return vertx
         .createHttpServer(ServerOptions.of(config))

@@ -21,6 +21,8 @@ import org.labmeter.metering.ledger.LedgerService;
 import org.labmeter.metering.ledger.PeriodException;
 import org.labmeter.metering.ledger.PeriodService;
 import org.labmeter.metering.ledger.Snapshot;
+import org.labmeter.metering.redflag.RedFlagPolicy;
+import org.labmeter.metering.redflag.RedFlagService;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.report.InstrumentReport;
@@ -45,6 +47,7 @@ final class ReportRoutes {
   private final PeriodService periods;
   private final ReportService reports;
   private final ServiceRecordExport records;
+  private final RedFlagService redFlags;
 
   ReportRoutes(Vertx vertx, Registry registry, SampleReader reader) {
     this.vertx = vertx;
@@ -56,9 +59,12 @@ final class ReportRoutes {
             AttributionPolicy.DEFAULT,
             Clock.systemUTC());
     this.periods = new PeriodService(registry, ledger, Clock.systemUTC());
-    this.reports = new ReportService(registry, ReportService.DEFAULT_QUOTA_HOURS_PER_YEAR);
+    this.reports = new ReportService(registry);
     this.records =
         new ServiceRecordExport(ledger.repository(), new SessionRepository(registry.dataSource()));
+    this.redFlags =
+        new RedFlagService(
+            registry, new UsageService(registry, reader), reader, RedFlagPolicy.DEFAULTS);
   }
 
   void mount(Router router) {
@@ -138,7 +144,10 @@ final class ReportRoutes {
     if (csv(ctx)) {
       return csv(ReportCsv.write(List.of(r), lang(ctx)), i.id() + "-" + p.id() + ".csv");
     }
-    return reportView(r);
+    Map<String, Object> view = reportView(r);
+    // the rules the ledger can answer for the whole period; samples: GET .../red-flags
+    view.put("redFlags", RedFlagRoutes.views(redFlags.ledgerFlags(i.id(), p.from(), p.to())));
+    return view;
   }
 
   private Object serviceRecords(RoutingContext ctx) {

@@ -3,6 +3,8 @@ package org.labmeter.metering.ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps yesterday and today current: every {@code every}, recomputes both UTC days of every
- * instrument on its own named thread, skipping days that only closed periods hold. A failure is
- * logged and the next run tries again.
+ * instrument on its own named thread, skipping days that only closed periods hold. With a {@link
+ * LateDataScan} it also recomputes exactly the earlier days of open periods that late batches
+ * touched. A failure is logged and the next run tries again.
  */
 public final class LedgerRefreshJob {
   private static final Logger log = LoggerFactory.getLogger(LedgerRefreshJob.class);
@@ -28,6 +31,7 @@ public final class LedgerRefreshJob {
   private final Duration every;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private ScheduledExecutorService executor;
+  private volatile LateDataScan lateData;
 
   public LedgerRefreshJob(Registry registry, LedgerService ledger, Clock clock, Duration every) {
     if (every.isNegative() || every.isZero()) {
@@ -38,6 +42,15 @@ public final class LedgerRefreshJob {
     this.periods = new PeriodRepository(registry.dataSource());
     this.clock = clock;
     this.every = every;
+  }
+
+  /**
+   * Also recomputes, on each pass, exactly the earlier days that late batches touched (see {@link
+   * LateDataScan}). Call before {@link #start()}.
+   */
+  public LedgerRefreshJob lateData(LateDataScan scan) {
+    this.lateData = scan;
+    return this;
   }
 
   public synchronized CompletableFuture<Void> start() {
@@ -56,18 +69,37 @@ public final class LedgerRefreshJob {
 
   /** One pass, on the caller's thread: the number of days recomputed. */
   public int runOnce() {
+    return runOnceDays().size();
+  }
+
+  /**
+   * One pass, on the caller's thread: yesterday and today of every instrument, then the earlier
+   * days late data touched; returns the (instrument, day) pairs recomputed, in that order.
+   */
+  public List<InstrumentDay> runOnceDays() {
     LocalDate today = LocalDate.ofInstant(clock.instant(), LedgerService.ZONE);
+    LocalDate yesterday = today.minusDays(1);
     var all = periods.all();
-    int n = 0;
+    List<InstrumentDay> done = new ArrayList<>();
     for (Instrument i : registry.instruments()) {
-      for (LocalDate d : new LocalDate[] {today.minusDays(1), today}) {
+      for (LocalDate d : new LocalDate[] {yesterday, today}) {
         if (!LedgerService.frozen(all, d)) {
           ledger.recompute(i.id(), d);
-          n++;
+          done.add(new InstrumentDay(i.id(), d));
         }
       }
     }
-    return n;
+    LateDataScan scan = lateData;
+    if (scan != null) {
+      for (InstrumentDay late : scan.affectedDays(today)) {
+        if (late.day().isBefore(yesterday)) {
+          ledger.recompute(late.instrumentId(), late.day());
+          done.add(late);
+        }
+      }
+      scan.commit();
+    }
+    return done;
   }
 
   private void safeRun() {

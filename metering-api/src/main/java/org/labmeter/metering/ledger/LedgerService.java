@@ -164,9 +164,9 @@ public final class LedgerService {
           "maxTs (" + maxTs + ") must not be before minTs (" + minTs + ")");
     }
     long margin =
-        registry
-            .profileAt(instrumentId, Instant.ofEpochMilli(minTs))
-            .map(p -> UsageService.contextMarginMillis(p.profile()))
+        usage
+            .schedule(instrumentId)
+            .map(UsageService::contextMarginMillis)
             .orElseThrow(
                 () -> new IllegalArgumentException("no instrument with id '" + instrumentId + "'"));
     LocalDate from = dayOf(minTs - margin);

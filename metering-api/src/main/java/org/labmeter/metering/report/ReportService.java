@@ -4,12 +4,14 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.labmeter.metering.ledger.EvaluationPeriod;
 import org.labmeter.metering.ledger.LedgerDay;
 import org.labmeter.metering.ledger.LedgerRepository;
 import org.labmeter.metering.ledger.LedgerTotals;
 import org.labmeter.metering.ledger.PeriodRepository;
+import org.labmeter.metering.ledger.PeriodSum;
 import org.labmeter.metering.ledger.Snapshot;
 import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
@@ -26,17 +28,37 @@ public final class ReportService {
   private final Registry registry;
   private final LedgerRepository ledger;
   private final PeriodRepository periods;
-  private final double quotaHoursPerYear;
+  private final QuotaRepository quotas;
+  private final double fixedQuotaHoursPerYear;
 
+  /** Reports with each instrument's quota from the stored {@link QuotaPolicy}. */
+  public ReportService(Registry registry) {
+    this(registry, 0, true);
+  }
+
+  /** Reports with one fixed quota for every instrument, whatever the stored policy says. */
   public ReportService(Registry registry, double quotaHoursPerYear) {
+    this(registry, quotaHoursPerYear, false);
     if (!(quotaHoursPerYear > 0)) {
       throw new IllegalArgumentException(
           "quotaHoursPerYear (" + quotaHoursPerYear + ") must be positive");
     }
+  }
+
+  private ReportService(Registry registry, double fixedQuota, boolean stored) {
     this.registry = registry;
     this.ledger = new LedgerRepository(registry.dataSource());
     this.periods = new PeriodRepository(registry.dataSource());
-    this.quotaHoursPerYear = quotaHoursPerYear;
+    this.quotas = stored ? new QuotaRepository(registry.dataSource()) : null;
+    this.fixedQuotaHoursPerYear = fixedQuota;
+  }
+
+  /** The quota policy reports use now: the stored one, or the fixed quota for everyone. */
+  public QuotaPolicy quotaPolicy() {
+    if (quotas != null) {
+      return quotas.load();
+    }
+    return new QuotaPolicy(Map.of(QuotaPolicy.DEFAULT_CATEGORY, fixedQuotaHoursPerYear), Map.of());
   }
 
   /**
@@ -64,20 +86,33 @@ public final class ReportService {
     Optional<Snapshot> snap = snapshotOf(p);
     List<LedgerDay> rows =
         snap.map(s -> s.rowsOf(i.id())).orElseGet(() -> ledger.days(i.id(), p.from(), p.to()));
-    return report(i, p, snap.map(Snapshot::version).orElse(0), rows);
+    LedgerTotals t = LedgerTotals.ZERO;
+    for (LedgerDay d : rows) {
+      t = t.plus(d.totals());
+    }
+    return report(
+        i,
+        p,
+        snap.map(Snapshot::version).orElse(0),
+        new PeriodSum(rows.size(), t),
+        quotaPolicy().hoursPerYear(i.id()));
   }
 
-  /** The reports of every instrument of the facility, by instrument id. */
+  /**
+   * The reports of every instrument of the facility, by instrument id. The database sums each
+   * instrument's days (one query), so the cost grows with instruments, not with instrument-days.
+   */
   public List<InstrumentReport> facility(String facilityId, EvaluationPeriod p) {
-    Optional<Snapshot> snap = snapshotOf(p);
+    int version = latestVersion(p);
+    Map<String, PeriodSum> sums = ledger.sums(facilityId, p.from(), p.to(), p.id(), version);
+    QuotaPolicy quota = quotaPolicy();
     List<InstrumentReport> out = new ArrayList<>();
     for (Instrument i : registry.instruments()) {
       if (!i.facilityId().equals(facilityId)) {
         continue;
       }
-      List<LedgerDay> rows =
-          snap.map(s -> s.rowsOf(i.id())).orElseGet(() -> ledger.days(i.id(), p.from(), p.to()));
-      out.add(report(i, p, snap.map(Snapshot::version).orElse(0), rows));
+      PeriodSum sum = sums.getOrDefault(i.id(), PeriodSum.NONE);
+      out.add(report(i, p, version, sum, quota.hoursPerYear(i.id())));
     }
     return out;
   }
@@ -99,18 +134,23 @@ public final class ReportService {
         "", "TOTAL", "合计", facilityId, p.id(), version, days, p.days() * rows.size(), t, quota);
   }
 
+  /** The newest snapshot version of a closed period; 0 (the live ledger) for an open one. */
+  private int latestVersion(EvaluationPeriod p) {
+    if (p.status() != EvaluationPeriod.Status.CLOSED) {
+      return 0;
+    }
+    List<Snapshot> heads = periods.snapshotHeaders(p.id());
+    return heads.isEmpty() ? 0 : heads.get(heads.size() - 1).version();
+  }
+
   private Optional<Snapshot> snapshotOf(EvaluationPeriod p) {
     return p.status() == EvaluationPeriod.Status.CLOSED
         ? periods.latestSnapshot(p.id())
         : Optional.empty();
   }
 
-  private InstrumentReport report(
-      Instrument i, EvaluationPeriod p, int version, List<LedgerDay> rows) {
-    LedgerTotals t = LedgerTotals.ZERO;
-    for (LedgerDay d : rows) {
-      t = t.plus(d.totals());
-    }
+  private static InstrumentReport report(
+      Instrument i, EvaluationPeriod p, int version, PeriodSum sum, double quotaPerYear) {
     return new InstrumentReport(
         i.id(),
         i.name(),
@@ -118,9 +158,9 @@ public final class ReportService {
         i.facilityId(),
         p.id(),
         version,
-        rows.size(),
+        sum.days(),
         p.days(),
-        t,
-        quotaHours(p, quotaHoursPerYear));
+        sum.totals(),
+        quotaHours(p, quotaPerYear));
   }
 }

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * evidence bundles. Shares the pool of the {@link QuestDbSampleReader} that made it; timestamps
  * travel as integers, as there.
  */
-public final class QuestDbBatchReader {
+public final class QuestDbBatchReader implements ReceivedBatches {
   private static final String COLUMNS =
       "SELECT agent, seq, first_ts, last_ts, hash, chain_ok, received_at, envelope FROM lm_batches";
   private static final String OVERLAPPING =
@@ -23,6 +23,10 @@ public final class QuestDbBatchReader {
           + " ORDER BY agent, seq";
   private static final String BY_SEQUENCE =
       COLUMNS + " WHERE instrument = ? AND agent = ? AND seq = ? AND ts < cast(? AS TIMESTAMP)";
+
+  private static final String RECEIVED_AFTER =
+      "SELECT instrument, agent, seq, first_ts, last_ts, received_at FROM lm_batches"
+          + " WHERE received_at > ? AND ts >= cast(? AS TIMESTAMP) ORDER BY received_at";
 
   private final DataSource dataSource;
 
@@ -60,6 +64,32 @@ public final class QuestDbBatchReader {
           ps.setLong(3, sequence);
           ps.setString(4, Instant.ofEpochMilli(beforeMillis).toString());
         });
+  }
+
+  @Override
+  public List<ReceivedBatch> receivedAfter(long afterMillis, long firstSampleFromMillis) {
+    List<ReceivedBatch> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(RECEIVED_AFTER)) {
+      ps.setLong(1, afterMillis);
+      ps.setString(2, Instant.ofEpochMilli(firstSampleFromMillis).toString());
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new ReceivedBatch(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreReadException("reading received batches failed: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   @FunctionalInterface

@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.wire.Quality;
 import org.labmeter.wire.RunFlag;
@@ -16,7 +18,7 @@ import org.postgresql.PGStatement;
  * Reads {@code lm_samples} through QuestDB's PostgreSQL wire protocol. Timestamps travel as
  * microsecond integers to stay clear of JDBC time-zone conversions.
  */
-public final class QuestDbSampleReader implements SampleReader {
+public final class QuestDbSampleReader implements SampleReader, EnergyReader {
   private static final String QUERY =
       "SELECT cast(ts AS LONG), power_w, run_flag, quality, verified FROM lm_samples"
           + " WHERE instrument = ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)";
@@ -88,6 +90,34 @@ public final class QuestDbSampleReader implements SampleReader {
         }
       }
     }
+  }
+
+  @Override
+  public List<EnergyReading> energy(String instrumentId, long fromMillis, long toMillis) {
+    List<EnergyReading> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT cast(ts AS LONG), energy_kwh FROM lm_samples WHERE instrument = ?"
+                  + " AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)"
+                  + " AND energy_kwh IS NOT NULL ORDER BY ts")) {
+        ps.setString(1, instrumentId);
+        ps.setString(2, Instant.ofEpochMilli(fromMillis).toString());
+        ps.setString(3, Instant.ofEpochMilli(toMillis).toString());
+        ps.setFetchSize(200_000);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new EnergyReading(Math.floorDiv(rs.getLong(1), 1000L), rs.getDouble(2)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreReadException(
+          "reading the energy counter of instrument " + instrumentId + " failed: " + e.getMessage(),
+          e);
+    }
+    return out;
   }
 
   /** A reader of the stored envelopes ({@code lm_batches}) sharing this reader's pool. */

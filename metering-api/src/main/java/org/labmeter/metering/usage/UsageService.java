@@ -2,9 +2,12 @@ package org.labmeter.metering.usage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
+import org.labmeter.metering.derive.ProfileSchedule;
 import org.labmeter.metering.derive.RunState;
 import org.labmeter.metering.derive.StateDeriver;
 import org.labmeter.metering.derive.StateSegment;
@@ -57,8 +60,7 @@ public final class UsageService {
       return Optional.of(new LiveState(RunState.UNKNOWN, -1, last, power, false));
     }
     long at = Math.max(last + 1, from.toEpochMilli() + 1);
-    Usage upToLast =
-        StateDeriver.derive(read.get().profile().profile(), series, from.toEpochMilli(), at);
+    Usage upToLast = StateDeriver.derive(read.get().schedule(), series, from.toEpochMilli(), at);
     StateSegment segment = upToLast.timeline().get(upToLast.timeline().size() - 1);
     return Optional.of(new LiveState(segment.state(), segment.startMillis(), last, power, true));
   }
@@ -74,7 +76,33 @@ public final class UsageService {
     return Math.max(CONTEXT_MARGIN.toMillis(), dwell + gap);
   }
 
-  /** The instrument's usage over [from, to), or empty when the instrument is not registered. */
+  /** The longest context any version of the schedule needs: {@link #contextMarginMillis}. */
+  public static long contextMarginMillis(ProfileSchedule schedule) {
+    long out = 0;
+    for (ProfileSchedule.Version v : schedule.versions()) {
+      out = Math.max(out, contextMarginMillis(v.profile()));
+    }
+    return out;
+  }
+
+  /** Every profile version of the instrument as a schedule, or empty when it has none. */
+  public Optional<ProfileSchedule> schedule(String instrumentId) {
+    List<ProfileVersion> versions = registry.profiles(instrumentId);
+    return versions.isEmpty() ? Optional.empty() : Optional.of(schedule(versions));
+  }
+
+  private static ProfileSchedule schedule(List<ProfileVersion> versions) {
+    List<ProfileSchedule.Version> out = new ArrayList<>();
+    for (ProfileVersion v : versions) {
+      out.add(new ProfileSchedule.Version(v.version(), v.validFrom().toEpochMilli(), v.profile()));
+    }
+    return new ProfileSchedule(out);
+  }
+
+  /**
+   * The instrument's usage over [from, to), or empty when the instrument is not registered. A
+   * window that crosses a profile change is derived with each version over its own part.
+   */
   public Optional<InstrumentUsage> usage(String instrumentId, Instant from, Instant to) {
     return read(instrumentId, from, to)
         .map(
@@ -82,7 +110,7 @@ public final class UsageService {
               ObservationSeries series = in.series();
               Usage usage =
                   StateDeriver.derive(
-                      in.profile().profile(), series, from.toEpochMilli(), to.toEpochMilli());
+                      in.schedule(), series, from.toEpochMilli(), to.toEpochMilli());
               int n = series.size();
               return new InstrumentUsage(
                   in.instrument(),
@@ -95,23 +123,31 @@ public final class UsageService {
   }
 
   /** What a derivation over [from, to) needs: the profile in force and the samples around it. */
-  private record Inputs(Instrument instrument, ProfileVersion profile, ObservationSeries series) {}
+  private record Inputs(
+      Instrument instrument,
+      ProfileVersion profile,
+      ProfileSchedule schedule,
+      ObservationSeries series) {}
 
   private Optional<Inputs> read(String instrumentId, Instant from, Instant to) {
     Optional<Instrument> instrument = registry.instrument(instrumentId);
     if (instrument.isEmpty()) {
       return Optional.empty();
     }
-    ProfileVersion profile =
-        registry
-            .profileAt(instrumentId, from)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "instrument " + instrumentId + " has no derivation profile"));
-    long margin = contextMarginMillis(profile.profile());
+    List<ProfileVersion> versions = registry.profiles(instrumentId);
+    if (versions.isEmpty()) {
+      throw new IllegalStateException("instrument " + instrumentId + " has no derivation profile");
+    }
+    ProfileVersion profile = null;
+    for (ProfileVersion v : versions) {
+      if (!v.validFrom().isAfter(from) || profile == null) {
+        profile = v;
+      }
+    }
+    ProfileSchedule all = schedule(versions);
+    long margin = contextMarginMillis(all);
     ObservationSeries series =
         reader.read(instrumentId, from.toEpochMilli() - margin, to.toEpochMilli() + margin);
-    return Optional.of(new Inputs(instrument.get(), profile, series));
+    return Optional.of(new Inputs(instrument.get(), profile, all, series));
   }
 }
