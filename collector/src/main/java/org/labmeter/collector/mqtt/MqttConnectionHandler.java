@@ -342,7 +342,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             abandoned,
             outcome -> onLoop(() -> onProcessed(publish, outcome)));
     Admission queued = services.workers().submit(agentId, work, resumeReading);
-    if (queued == Admission.REFUSED) {
+    if (queued == Admission.REFUSED && services.sessions().draining()) {
+      disconnect(CloseReason.SERVER_SHUTTING_DOWN, "the collector is shutting down");
+    } else if (queued == Admission.REFUSED) {
       close(CloseReason.OVERLOAD, "worker queue full");
     } else if (queued == Admission.PAUSE_READING && gate.pause(ReadGate.Reason.WORKERS)) {
       services.metrics().backpressurePaused();
