@@ -172,7 +172,12 @@ public final class Collector implements AutoCloseable {
         new VerifyingPublishSink(
             heads ->
                 new BatchVerifier(
-                    heads, stored, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
+                    heads,
+                    stored,
+                    config.futureSkew(),
+                    config.lateAfter(),
+                    Clock.systemUTC(),
+                    config.chains().maxChainWindows()),
             chainHeads,
             store,
             quarantine,

@@ -126,6 +126,20 @@ final class CollectorConfigFile {
     verify.put(
         "quarantineSize",
         new Key("quarantineSize", (b, n) -> b.quarantineSize(integer("verify.quarantineSize", n))));
+    verify.put(
+        "maxChainWindows",
+        new Key(
+            "verify.maxChainWindows",
+            (b, n) -> b.maxChainWindows(integer("verify.maxChainWindows", n))));
+    verify.put(
+        "sweepInterval",
+        new Key(
+            "verify.sweepInterval",
+            (b, n) -> b.sweepInterval(duration("verify.sweepInterval", n))));
+    verify.put(
+        "sweepHorizon",
+        new Key(
+            "verify.sweepHorizon", (b, n) -> b.sweepHorizon(duration("verify.sweepHorizon", n))));
     Map<String, Key> store = new LinkedHashMap<>();
     store.put("kind", new Key("storeKind", (b, n) -> b.storeKind(storeKind(n))));
     store.put("url", new Key("storeUrl", (b, n) -> b.storeUrl(text("store.url", n))));
