@@ -183,7 +183,10 @@ final class CollectorConfigFile {
     bridge.put(
         "clientId",
         new Key("bridgeClientId", (b, n) -> b.bridgeClientId(text("bridge.clientId", n))));
-    bridge.put("group", new Key("bridgeGroup", (b, n) -> b.bridgeGroup(text("bridge.group", n))));
+    bridge.put(
+        "group",
+        new Key(
+            "bridgeGroup", (b, n) -> b.bridgeGroup(n.isNull() ? null : text("bridge.group", n))));
     bridge.put(
         "user", new Key("bridgeUser", (b, n) -> b.bridgeUser(n.isNull() ? null : n.asText())));
     bridge.put(
