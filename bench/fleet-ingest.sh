@@ -31,6 +31,12 @@ trap cleanup EXIT
 prepare() { # rate seconds agents -> batch file path
   local rate=$1 seconds=$2 agents=$3
   local per=$(( (rate * seconds + agents - 1) / agents ))
+  local f n
+  for f in "$work"/batches-"${agents}"x*.bin; do # reuse a file long enough for this run
+    [ -f "$f" ] || continue
+    n=${f##*x}; n=${n%.bin}
+    if [ "$n" -ge "$per" ]; then echo "$f"; return; fi
+  done
   local file="$work/batches-${agents}x${per}.bin"
   "${CLI[@]}" bench-fleet prepare --agents "$agents" --batches-per-agent "$per" --file "$file" >&2
   echo "$file"

@@ -33,6 +33,7 @@ import org.labmeter.collector.store.QuestDbStoredBatches;
 import org.labmeter.collector.store.RecordTables;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.collector.sweep.ChainSweeper;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.Quarantine;
@@ -69,6 +70,7 @@ public final class Collector implements AutoCloseable {
   private volatile ThreadPoolExecutor authExecutor;
   private volatile MqttServer server;
   private volatile MqttBridge bridge;
+  private volatile ChainSweeper sweeper;
   private volatile int boundPort = -1;
 
   /**
@@ -172,7 +174,12 @@ public final class Collector implements AutoCloseable {
         new VerifyingPublishSink(
             heads ->
                 new BatchVerifier(
-                    heads, stored, config.futureSkew(), config.lateAfter(), Clock.systemUTC()),
+                    heads,
+                    stored,
+                    config.futureSkew(),
+                    config.lateAfter(),
+                    Clock.systemUTC(),
+                    config.chains().maxChainWindows()),
             chainHeads,
             store,
             quarantine,
@@ -200,6 +207,16 @@ public final class Collector implements AutoCloseable {
                 config.listener().tls() == null
                     ? null
                     : ServerTls.context(config.listener().tls())));
+    if (config.storeKind() == StoreKind.QUESTDB && config.chains().sweeping()) {
+      sweeper =
+          new ChainSweeper(
+              new QuestDbStoredBatches(config.storeUrl()),
+              writer,
+              metrics,
+              config.chains(),
+              System::currentTimeMillis);
+      sweeper.start();
+    }
     if (config.bridge() != null) {
       bridge = new MqttBridge(config.bridge(), directory, sink, workers, metrics, registry);
     }
@@ -222,6 +239,11 @@ public final class Collector implements AutoCloseable {
   /** The bridge to the external broker, when the configuration has one. */
   public Optional<MqttBridge> bridge() {
     return Optional.ofNullable(bridge);
+  }
+
+  /** The chain sweeper, with a QuestDB store and {@code verify.sweepInterval} above 0. */
+  public Optional<ChainSweeper> chainSweeper() {
+    return Optional.ofNullable(sweeper);
   }
 
   /** The port the listener is bound to, useful when the config asked for port 0. */
@@ -292,6 +314,9 @@ public final class Collector implements AutoCloseable {
     }
     if (authExecutor != null) {
       authExecutor.shutdownNow();
+    }
+    if (sweeper != null) {
+      sweeper.stop();
     }
     if (spool != null) {
       spool.close();

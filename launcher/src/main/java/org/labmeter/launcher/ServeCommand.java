@@ -58,7 +58,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--bridge-group",
       defaultValue = "labmeter",
-      description = "shared-subscription group of the fleet's nodes (default: ${DEFAULT-VALUE})")
+      description =
+          "shared-subscription group of the fleet's nodes (default: ${DEFAULT-VALUE}); 'none' for"
+              + " a single node subscribing without sharing")
   String bridgeGroup;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -120,7 +122,9 @@ final class ServeCommand implements Callable<Integer> {
                 spoolDir,
                 b -> {
                   if (bridgeUri != null) {
-                    b.bridgeUri(bridgeUri).bridgeClientId(clientId()).bridgeGroup(bridgeGroup);
+                    b.bridgeUri(bridgeUri)
+                        .bridgeClientId(clientId())
+                        .bridgeGroup("none".equals(bridgeGroup) ? null : bridgeGroup);
                   }
                 }));
     CountDownLatch stopped = new CountDownLatch(1);

@@ -15,7 +15,10 @@ import org.labmeter.collector.config.ConfigException;
  *
  * @param brokerUri {@code tcp://host:port} or {@code ssl://host:port}
  * @param clientId this collector's MQTT client id, stable across restarts, unique in the fleet
- * @param shareGroup the shared-subscription group all collectors of the fleet join
+ * @param shareGroup the shared-subscription group all collectors of the fleet join, or {@code null}
+ *     for a single collector that subscribes without sharing: a broker restart then keeps its
+ *     subscription (Mosquitto 2.0 restores plain subscriptions of a persistent session from its
+ *     persistence file, but not shared ones; see docs/agent-install.md)
  * @param userName the collector's broker account, or {@code null} for an anonymous broker
  * @param password its password, or {@code null}
  * @param keepAlive MQTT keep-alive interval
@@ -45,8 +48,10 @@ public record BridgeSettings(
         "must be 1..64 of A-Z a-z 0-9 . _ -, got '" + clientId + "'");
     require(
         "bridgeGroup",
-        shareGroup != null && GROUP.matcher(shareGroup).matches(),
-        "must be 1..64 of A-Z a-z 0-9 . _ - (no '/', '+' or '#'), got '" + shareGroup + "'");
+        shareGroup == null || GROUP.matcher(shareGroup).matches(),
+        "must be null (no sharing) or 1..64 of A-Z a-z 0-9 . _ - (no '/', '+' or '#'), got '"
+            + shareGroup
+            + "'");
     require("bridgePassword", password == null || userName != null, "needs a user name");
     require(
         "bridgeKeepAlive",
@@ -79,9 +84,9 @@ public record BridgeSettings(
         brokerUri, clientId, group, userName, password, keepAlive, maxReconnectDelay);
   }
 
-  /** {@code $share/<group>/<filter>}. */
+  /** {@code $share/<group>/<filter>}, or {@code filter} itself without a group. */
   String shared(String filter) {
-    return "$share/" + shareGroup + "/" + filter;
+    return shareGroup == null ? filter : "$share/" + shareGroup + "/" + filter;
   }
 
   /** Keeps the password out of logs. */

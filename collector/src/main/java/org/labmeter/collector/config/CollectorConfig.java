@@ -42,6 +42,7 @@ import org.labmeter.wire.BatchCodec;
  *     the listener, or {@code null} for none
  * @param listener the MQTT listener's limits (keep-alive bounds, connections and publish rate per
  *     agent, MQTT 5 receive maximum) and its TLS
+ * @param chains chain windows kept in memory and the chain sweeper
  */
 public record CollectorConfig(
     String mqttHost,
@@ -64,7 +65,8 @@ public record CollectorConfig(
     Duration storeTimeout,
     SpoolSettings spool,
     BridgeSettings bridge,
-    ListenerSettings listener) {
+    ListenerSettings listener,
+    ChainSettings chains) {
 
   /** Longest telemetry topic: "labmeter/v1/" + 64 + "/" + 64 + "/telemetry". */
   public static final int MAX_TOPIC_BYTES = 12 + 64 + 1 + 64 + 10;
@@ -100,6 +102,7 @@ public record CollectorConfig(
     require("storeBucket", storeBucket != null && !storeBucket.isBlank(), "must not be blank");
     positive("storeTimeout", storeTimeout, Duration.ofMinutes(10));
     require("listener", listener != null, "must be set");
+    require("chains", chains != null, "must be set");
     if (storeToken != null && storeToken.isBlank()) {
       storeToken = null;
     }

@@ -31,6 +31,9 @@ public final class CollectorConfigBuilder {
   private Duration futureSkew = Duration.ofMinutes(5);
   private Duration lateAfter = Duration.ofHours(1);
   private int quarantineSize = 100;
+  private int maxChainWindows = ChainSettings.DEFAULT.maxChainWindows();
+  private Duration sweepInterval = ChainSettings.DEFAULT.sweepInterval();
+  private Duration sweepHorizon = ChainSettings.DEFAULT.sweepHorizon();
   private StoreKind storeKind = StoreKind.QUESTDB;
   private String storeUrl = "http://127.0.0.1:9000";
   private String storeToken;
@@ -246,6 +249,22 @@ public final class CollectorConfigBuilder {
     return this;
   }
 
+  public CollectorConfigBuilder maxChainWindows(int value) {
+    this.maxChainWindows = value;
+    return this;
+  }
+
+  /** {@code Duration.ZERO} turns the chain sweeper off. */
+  public CollectorConfigBuilder sweepInterval(Duration value) {
+    this.sweepInterval = value;
+    return this;
+  }
+
+  public CollectorConfigBuilder sweepHorizon(Duration value) {
+    this.sweepHorizon = value;
+    return this;
+  }
+
   public CollectorConfigBuilder storeKind(StoreKind value) {
     this.storeKind = value;
     return this;
@@ -422,6 +441,7 @@ public final class CollectorConfigBuilder {
         storeTimeout,
         spool(),
         bridge(),
-        listener());
+        listener(),
+        new ChainSettings(maxChainWindows, sweepInterval, sweepHorizon));
   }
 }

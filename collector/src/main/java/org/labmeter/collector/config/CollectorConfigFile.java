@@ -126,6 +126,20 @@ final class CollectorConfigFile {
     verify.put(
         "quarantineSize",
         new Key("quarantineSize", (b, n) -> b.quarantineSize(integer("verify.quarantineSize", n))));
+    verify.put(
+        "maxChainWindows",
+        new Key(
+            "verify.maxChainWindows",
+            (b, n) -> b.maxChainWindows(integer("verify.maxChainWindows", n))));
+    verify.put(
+        "sweepInterval",
+        new Key(
+            "verify.sweepInterval",
+            (b, n) -> b.sweepInterval(duration("verify.sweepInterval", n))));
+    verify.put(
+        "sweepHorizon",
+        new Key(
+            "verify.sweepHorizon", (b, n) -> b.sweepHorizon(duration("verify.sweepHorizon", n))));
     Map<String, Key> store = new LinkedHashMap<>();
     store.put("kind", new Key("storeKind", (b, n) -> b.storeKind(storeKind(n))));
     store.put("url", new Key("storeUrl", (b, n) -> b.storeUrl(text("store.url", n))));
@@ -169,7 +183,10 @@ final class CollectorConfigFile {
     bridge.put(
         "clientId",
         new Key("bridgeClientId", (b, n) -> b.bridgeClientId(text("bridge.clientId", n))));
-    bridge.put("group", new Key("bridgeGroup", (b, n) -> b.bridgeGroup(text("bridge.group", n))));
+    bridge.put(
+        "group",
+        new Key(
+            "bridgeGroup", (b, n) -> b.bridgeGroup(n.isNull() ? null : text("bridge.group", n))));
     bridge.put(
         "user", new Key("bridgeUser", (b, n) -> b.bridgeUser(n.isNull() ? null : n.asText())));
     bridge.put(

@@ -141,6 +141,16 @@ public final class CollectorMetrics {
     registry.counter("collector.connections.takenover").increment();
   }
 
+  /** The listener handed a will to the status path: a connection ended without DISCONNECT. */
+  public void willDelivered() {
+    registry.counter("collector.wills.delivered").increment();
+  }
+
+  /** Stored batches the chain sweeper found linked and rewrote as verified. */
+  public void swept(int batches) {
+    registry.counter("collector.chain.swept").increment(batches);
+  }
+
   /** Current count of {@code collector.rejected{reason}}, for tests and status pages. */
   public double rejectedCount(String reason) {
     Counter c = registry.find("collector.rejected").tag("reason", reason).counter();

@@ -19,6 +19,7 @@ enum CloseReason {
   TOPIC_ALIAS("topic_alias", 0x94),
   /** A store write failed: the agent must resend, so no PUBACK is sent at all. */
   STORE_FAILED(null, 0x80),
+  SERVER_SHUTTING_DOWN(null, 0x8B),
   KEEP_ALIVE_TIMEOUT(null, 0x8D),
   SESSION_TAKEN_OVER(null, 0x8E);
 

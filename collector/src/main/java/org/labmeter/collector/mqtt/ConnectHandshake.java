@@ -32,7 +32,8 @@ final class ConnectHandshake {
       boolean problemInformation,
       long clientMaxPacketBytes,
       byte[] password,
-      Optional<ClientCertificate> certificate) {
+      Optional<ClientCertificate> certificate,
+      LastWill will) {
 
     @Override
     public boolean equals(Object o) {
@@ -149,7 +150,8 @@ final class ConnectHandshake {
             !mqtt5 || intProperty(properties, MqttProperties.REQUEST_PROBLEM_INFORMATION, 1) != 0,
             Integer.toUnsignedLong(intProperty(properties, MqttProperties.MAXIMUM_PACKET_SIZE, -1)),
             connect.payload().passwordInBytes(),
-            certificate));
+            certificate,
+            LastWill.of(connect)));
   }
 
   /** The keep-alive to use: the client's, or the bound it is beyond (0 = none = beyond any max). */

@@ -67,6 +67,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private ConnectionEnd end;
   private ChannelHandlerContext ctx;
   private Runnable resumeReading;
+  private LastWill will;
 
   public MqttConnectionHandler(ConnectionServices services) {
     this(services, CollectorConfig.DEFAULT_MAX_PACKET_BYTES);
@@ -104,6 +105,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     if (state == State.CONNECTED) {
       LOG.info("Agent {} disconnected ({})", agentId, ctx.channel().remoteAddress());
     }
+    if (will != null && admission != null) {
+      will.deliver(services, admission.agent());
+    }
+    will = null;
     state = State.CLOSING;
     pending.clear();
     super.channelInactive(ctx);
@@ -150,7 +155,19 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    if (evt == SessionRegistry.ServerShutdown.INSTANCE) {
+      will = null; // the collector is stopping: it could not record the will any more
+      if (state == State.CONNECTED) {
+        disconnect(CloseReason.SERVER_SHUTTING_DOWN, "the collector is shutting down");
+      } else {
+        state = State.CLOSING;
+        ctx.close();
+      }
+      return;
+    }
     if (evt == SessionRegistry.SessionTakenOver.INSTANCE) {
+      // the newer connection's birth says the agent is online; a will now would contradict it
+      will = null;
       services.metrics().sessionTakenOver();
       disconnect(CloseReason.SESSION_TAKEN_OVER, "a newer connection of this client took over");
       return;
@@ -243,6 +260,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     session = request;
+    will = request.will();
     admission = new PublishAdmission(agent, request.mqtt5(), limits.receiveMaximum());
     pacer =
         new PublishPacer(
@@ -289,6 +307,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(MqttReplies.answer(m, session.mqtt5()));
       }
       case DISCONNECT -> {
+        if (!LastWill.keptOnDisconnect(m)) {
+          will = null; // a clean DISCONNECT discards the will
+        }
         state = State.CLOSING;
         ctx.close();
       }
@@ -321,7 +342,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             abandoned,
             outcome -> onLoop(() -> onProcessed(publish, outcome)));
     Admission queued = services.workers().submit(agentId, work, resumeReading);
-    if (queued == Admission.REFUSED) {
+    if (queued == Admission.REFUSED && services.sessions().draining()) {
+      disconnect(CloseReason.SERVER_SHUTTING_DOWN, "the collector is shutting down");
+    } else if (queued == Admission.REFUSED) {
       close(CloseReason.OVERLOAD, "worker queue full");
     } else if (queued == Admission.PAUSE_READING && gate.pause(ReadGate.Reason.WORKERS)) {
       services.metrics().backpressurePaused();

@@ -132,12 +132,31 @@ public final class SessionRegistry {
     return draining;
   }
 
+  /**
+   * Closes every connection. Each connection is first told on its own loop ({@link
+   * ServerShutdown}): an MQTT 5 client gets DISCONNECT 0x8B (server shutting down) before the
+   * close, an MQTT 3.1.1 client just the close; neither connection's will is sent.
+   */
   public ChannelGroupFuture closeAll() {
+    for (Channel channel : channels) {
+      try {
+        channel
+            .eventLoop()
+            .execute(() -> channel.pipeline().fireUserEventTriggered(ServerShutdown.INSTANCE));
+      } catch (RejectedExecutionException e) {
+        // its loop is stopping: the close below is all that is left
+      }
+    }
     return channels.close();
   }
 
   public int size() {
     return channels.size();
+  }
+
+  /** Fired on every connection when the collector stops, just before it closes. */
+  enum ServerShutdown {
+    INSTANCE
   }
 
   /** Fired on a connection that a newer one of the same client replaced, just before it closes. */

@@ -102,6 +102,33 @@ public final class QuestDbStoredBatches implements StoredBatches {
         : rows.get(0).get(0).asLong();
   }
 
+  /** A stored batch that is not verified: its chain and sequence. */
+  public record Unverified(ChainId chain, long sequence) {}
+
+  /**
+   * Batches stored with {@code chain_ok = false} and received at or after {@code
+   * receivedAfterMillis}, newest first, at most {@code limit}; genesis batches excluded (they are
+   * never unverified). For the chain sweeper.
+   */
+  public List<Unverified> unverified(long receivedAfterMillis, int limit) {
+    JsonNode rows =
+        query(
+            "SELECT agent, instrument, seq FROM lm_batches WHERE chain_ok = false AND seq > 0"
+                + " AND received_at >= "
+                + receivedAfterMillis
+                + " ORDER BY received_at DESC LIMIT "
+                + limit);
+    List<Unverified> out = new ArrayList<>();
+    for (JsonNode r : rows) {
+      String agent = r.get(0).asText();
+      String instrument = r.get(1).asText();
+      if (ID.matcher(agent).matches() && ID.matcher(instrument).matches()) {
+        out.add(new Unverified(new ChainId(agent, instrument), r.get(2).asLong()));
+      }
+    }
+    return out;
+  }
+
   private static String where(ChainId chain) {
     if (!ID.matcher(chain.agentId()).matches() || !ID.matcher(chain.instrumentId()).matches()) {
       throw new IllegalArgumentException("not a wire id: " + chain);

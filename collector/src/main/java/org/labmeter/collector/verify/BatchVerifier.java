@@ -55,10 +55,28 @@ public final class BatchVerifier {
       Duration futureSkew,
       Duration lateAfter,
       Clock clock) {
+    this(heads, stored, futureSkew, lateAfter, clock, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxChainWindows chains whose windows are held in memory at once (least recently used
+   *     evicted first; an evicted chain is read back from the heads and the store)
+   */
+  public BatchVerifier(
+      ChainHeads heads,
+      StoredBatches stored,
+      Duration futureSkew,
+      Duration lateAfter,
+      Clock clock,
+      int maxChainWindows) {
     this.heads = Objects.requireNonNull(heads, "heads");
     this.placer =
         new ChainPlacer(
-            heads, Objects.requireNonNull(stored, "stored"), WINDOW_LINKS, WINDOW_BATCH_BYTES);
+            heads,
+            Objects.requireNonNull(stored, "stored"),
+            WINDOW_LINKS,
+            WINDOW_BATCH_BYTES,
+            maxChainWindows);
     this.futureSkew = Objects.requireNonNull(futureSkew, "futureSkew");
     this.lateAfter = Objects.requireNonNull(lateAfter, "lateAfter");
     this.clock = Objects.requireNonNull(clock, "clock");

@@ -2,8 +2,6 @@ package org.labmeter.collector.verify;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.labmeter.wire.Batch;
 import org.labmeter.wire.SignedBatch;
 
@@ -24,22 +22,36 @@ final class ChainPlacer {
 
   private final ChainHeads heads;
   private final StoredBatches stored;
-  private final int windowCapacity;
-  private final long windowBatchBytes;
-  private final ConcurrentMap<ChainId, ChainWindow> windows = new ConcurrentHashMap<>();
+  private final ChainWindows windows;
 
   ChainPlacer(ChainHeads heads, StoredBatches stored, int windowCapacity, long windowBatchBytes) {
+    this(heads, stored, windowCapacity, windowBatchBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxChains chains whose windows are held at once; the least recently used go first
+   */
+  ChainPlacer(
+      ChainHeads heads,
+      StoredBatches stored,
+      int windowCapacity,
+      long windowBatchBytes,
+      int maxChains) {
     this.heads = heads;
     this.stored = stored;
-    this.windowCapacity = windowCapacity;
-    this.windowBatchBytes = windowBatchBytes;
+    this.windows =
+        new ChainWindows(maxChains, () -> new ChainWindow(windowCapacity, windowBatchBytes));
+  }
+
+  /** Chain windows held in memory now. */
+  int windowsHeld() {
+    return windows.size();
   }
 
   Verdict place(SignedBatch signed, boolean late, long receivedAtMillis) {
     Batch batch = signed.batch();
     ChainId id = new ChainId(batch.agentId(), batch.instrumentId());
-    ChainWindow w =
-        windows.computeIfAbsent(id, c -> new ChainWindow(windowCapacity, windowBatchBytes));
+    ChainWindow w = windows.acquire(id);
     long seq = batch.sequence();
     boolean genesis = seq == 0 && batch.previousHash().isZero();
     Optional<ChainHead> head =
@@ -229,14 +241,20 @@ final class ChainPlacer {
 
   /** Keeps what the group noted for {@code chain}; returns the head it noted, if any. */
   Optional<ChainHead> commit(ChainId chain) {
-    ChainWindow w = windows.get(chain);
-    return w == null ? Optional.empty() : Optional.ofNullable(w.commit());
+    ChainWindow w = windows.peek(chain);
+    if (w == null) {
+      return Optional.empty();
+    }
+    Optional<ChainHead> head = Optional.ofNullable(w.commit());
+    ChainWindows.release(w);
+    return head;
   }
 
   void discard(ChainId chain) {
-    ChainWindow w = windows.get(chain);
+    ChainWindow w = windows.peek(chain);
     if (w != null) {
       w.discard();
+      ChainWindows.release(w);
     }
   }
 }

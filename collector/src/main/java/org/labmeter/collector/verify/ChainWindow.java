@@ -29,6 +29,9 @@ final class ChainWindow {
   private long pageFrom = 1;
   private long pageTo;
 
+  /** Taken by a group that has not committed or discarded yet (see {@link ChainWindows}). */
+  volatile boolean inUse;
+
   ChainWindow(int capacity, long maxBatchBytes) {
     this.capacity = capacity;
     this.maxBatchBytes = maxBatchBytes;

@@ -31,13 +31,22 @@ final class BridgeBroker implements AutoCloseable {
   }
 
   static BridgeBroker start(Path dir) throws IOException {
-    assertThat(Files.isExecutable(BINARY))
-        .as(BINARY + " is missing; install the Debian package: apt-get install -y mosquitto")
-        .isTrue();
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
+    return start(dir, port, false);
+  }
+
+  /**
+   * With {@code persistence}, sessions (subscriptions, queued messages) are saved in {@code dir} on
+   * a clean shutdown and every 10 s, and restored by the next broker started on the same {@code
+   * dir}, as docs/agent-install.md asks of a production broker.
+   */
+  static BridgeBroker start(Path dir, int port, boolean persistence) throws IOException {
+    assertThat(Files.isExecutable(BINARY))
+        .as(BINARY + " is missing; install the Debian package: apt-get install -y mosquitto")
+        .isTrue();
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve("mosquitto.conf"),
@@ -45,7 +54,11 @@ final class BridgeBroker implements AutoCloseable {
             + port
             + " 127.0.0.1\n"
             + "allow_anonymous true\n"
-            + "persistence false\n"
+            + (persistence
+                ? "persistence true\npersistence_location "
+                    + dir.toAbsolutePath()
+                    + "/\nautosave_interval 10\n"
+                : "persistence false\n")
             + "max_queued_messages 100000\n"
             + "log_dest file "
             + dir.resolve("mosquitto.log").toAbsolutePath()
@@ -56,7 +69,7 @@ final class BridgeBroker implements AutoCloseable {
     Process process =
         new ProcessBuilder(BINARY.toString(), "-c", dir.resolve("mosquitto.conf").toString())
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("mosquitto.out").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("mosquitto.out").toFile()))
             .start();
     BridgeBroker broker = new BridgeBroker(dir, port, process);
     await("mosquitto listening on " + port)
@@ -64,6 +77,10 @@ final class BridgeBroker implements AutoCloseable {
         .pollInterval(Duration.ofMillis(50))
         .until(broker::accepting);
     return broker;
+  }
+
+  int port() {
+    return port;
   }
 
   private boolean accepting() throws IOException {

@@ -55,7 +55,19 @@ class BridgeSettingsTest {
 
     assertThatThrownBy(() -> CollectorConfig.load(file))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith(file + ": bridge.group: must be 1..64 of");
+        .hasMessageStartingWith(file + ": bridge.group: must be null (no sharing) or 1..64 of");
+  }
+
+  @Test
+  void aNullGroupSubscribesWithoutSharing() throws IOException {
+    Path file = dir.resolve("single.yaml");
+    Files.writeString(file, "bridge: { uri: \"tcp://broker:1883\", clientId: a, group: null }\n");
+
+    BridgeSettings settings = CollectorConfig.load(file).bridge();
+
+    assertThat(settings.shareGroup()).isNull();
+    assertThat(settings.shared("labmeter/v1/+/status")).isEqualTo("labmeter/v1/+/status");
+    assertThat(BridgeSettings.of("tcp://b:1883", "c").shared("x")).isEqualTo("$share/labmeter/x");
   }
 
   @Test

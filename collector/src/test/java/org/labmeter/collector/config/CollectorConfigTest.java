@@ -111,7 +111,8 @@ class CollectorConfigTest {
                 Duration.ofMillis(1500),
                 null,
                 null,
-                ListenerSettings.DEFAULT));
+                ListenerSettings.DEFAULT,
+                ChainSettings.DEFAULT));
   }
 
   @Test
@@ -129,6 +130,20 @@ class CollectorConfigTest {
 
     assertThat(config)
         .isEqualTo(CollectorConfig.create(b -> b.mqttHost("0.0.0.0").ioThreads(2).workerShards(4)));
+  }
+
+  @Test
+  void chainWindowsAndTheSweeperLoadFromTheVerifySection() throws IOException {
+    Path file = write("verify: { maxChainWindows: 50000, sweepInterval: 0s, sweepHorizon: 2h }\n");
+    Path small = write("verify:\n  maxChainWindows: 3\n");
+
+    assertThat(CollectorConfig.load(file).chains())
+        .isEqualTo(new ChainSettings(50_000, Duration.ZERO, Duration.ofHours(2)));
+    assertThat(CollectorConfig.load(file).chains().sweeping()).isFalse();
+    assertThat(CollectorConfig.create(b -> {}).chains().sweepInterval())
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThatThrownBy(() -> CollectorConfig.load(small))
+        .hasMessage(small + ": verify.maxChainWindows: must be 16..10000000, got 3");
   }
 
   @Test

@@ -1,0 +1,121 @@
+package org.labmeter.collector.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.labmeter.collector.QuestDbQuery.count;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.labmeter.collector.TestBatches;
+import org.labmeter.collector.auth.AgentRecord;
+import org.labmeter.collector.config.ChainSettings;
+import org.labmeter.collector.ingest.VerifyingPublishSink;
+import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.store.QuestDbStoredBatches;
+import org.labmeter.collector.store.SampleWriter;
+import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.collector.verify.BatchVerifier;
+import org.labmeter.collector.verify.InMemoryChainHeads;
+import org.labmeter.collector.verify.Quarantine;
+import org.labmeter.wire.Ed25519Signer;
+import org.labmeter.wire.SignedBatch;
+
+/**
+ * One chain split across two collectors, as in bridge mode: each sink (own verifier, own chain
+ * heads) gets every other batch and stores most of its share unverified; the two sweepers, run at
+ * once, leave every batch and sample verified, each row once.
+ */
+class ChainSweeperTest {
+  private static final Ed25519Signer KEY = TestBatches.signer(4);
+  private static final AgentRecord AGENT = TestBatches.agent("agent-1", "s", KEY, "nmr-1");
+  private static final String TOPIC = "labmeter/v1/agent-1/nmr-1/telemetry";
+  private static final long START = (System.currentTimeMillis() / 1000 - 1200) * 1000;
+  private static final String BATCHES = "select count() from lm_batches where instrument = 'nmr-1'";
+  private static final String SAMPLES = "select count() from lm_samples where instrument = 'nmr-1'";
+
+  @TempDir Path root;
+
+  private static VerifyingPublishSink sink(String url, SampleWriter writer) {
+    QuestDbStoredBatches stored = new QuestDbStoredBatches(url);
+    return new VerifyingPublishSink(
+        h ->
+            new BatchVerifier(
+                h, stored, Duration.ofMinutes(5), Duration.ofHours(1), Clock.systemUTC()),
+        new InMemoryChainHeads(),
+        writer,
+        new Quarantine(10),
+        new CollectorMetrics(new SimpleMeterRegistry()),
+        Clock.systemUTC());
+  }
+
+  @Test
+  void twoSweepersAtOnceLeaveAChainSplitAcrossTwoCollectorsVerified() throws Exception {
+    List<SignedBatch> chain = TestBatches.chain(KEY, "agent-1", "nmr-1", 6, START, 3);
+    try (EmbeddedQuestDb db = EmbeddedQuestDb.start(root, 0, 0)) {
+      String url = db.httpUrl();
+      StoreSchema.ensureQuestDb(url);
+      try (SampleWriter writerA = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10));
+          SampleWriter writerB = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10))) {
+        VerifyingPublishSink a = sink(url, writerA);
+        VerifyingPublishSink b = sink(url, writerB);
+        for (int seq = 0; seq < 6; seq++) {
+          VerifyingPublishSink to = seq % 2 == 0 ? a : b;
+          to.telemetry(
+              AGENT, "nmr-1", TOPIC, chain.get(seq).envelope(), System.currentTimeMillis());
+          int stored = seq + 1;
+          await().atMost(Duration.ofSeconds(20)).until(() -> count(url, BATCHES) == stored);
+        }
+        // A: 0 genesis, 2 and 4 above a gap in its own heads; B: 1 found 0 in the store, 3 and 5
+        // above a gap
+        assertThat(count(url, BATCHES + " and chain_ok = false")).isEqualTo(4);
+
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ChainSettings settings = new ChainSettings(16, Duration.ofSeconds(60), Duration.ofHours(1));
+        ChainSweeper sweepA =
+            new ChainSweeper(
+                new QuestDbStoredBatches(url),
+                writerA,
+                new CollectorMetrics(registry),
+                settings,
+                System::currentTimeMillis);
+        ChainSweeper sweepB =
+            new ChainSweeper(
+                new QuestDbStoredBatches(url),
+                writerB,
+                new CollectorMetrics(registry),
+                settings,
+                System::currentTimeMillis);
+        CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> sweep(sweepA));
+        CompletableFuture<Integer> two = CompletableFuture.supplyAsync(() -> sweep(sweepB));
+        int swept = one.get() + two.get();
+
+        assertThat(swept).isBetween(4, 8); // each sweeper found the four, or one came late
+        assertThat(registry.counter("collector.chain.swept").count()).isEqualTo(swept);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> count(url, BATCHES + " and chain_ok = true") == 6);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> count(url, SAMPLES + " and verified = true") == 18);
+        assertThat(count(url, BATCHES)).isEqualTo(6);
+        assertThat(count(url, SAMPLES)).isEqualTo(18);
+        assertThat(sweepA.sweep()).isZero(); // nothing left: idempotent
+      }
+    }
+  }
+
+  private static int sweep(ChainSweeper s) {
+    try {
+      return s.sweep();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
