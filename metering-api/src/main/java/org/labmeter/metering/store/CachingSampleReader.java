@@ -195,16 +195,18 @@ public final class CachingSampleReader implements SampleReader {
         throw e;
       }
       if (!late.isEmpty()) {
-        drop(late);
+        drop(late, closedEnd);
       }
     }
   }
 
-  private synchronized void drop(List<ReceivedBatch> late) {
+  /** Drops the chunks the batches touch; none at or after {@code closedEnd} is cached. */
+  private synchronized void drop(List<ReceivedBatch> late, long closedEnd) {
     generation++;
     for (ReceivedBatch b : late) {
       long c = Math.floorDiv(b.firstTimestampMillis(), CHUNK_MILLIS) * CHUNK_MILLIS;
-      for (; c <= b.lastTimestampMillis(); c += CHUNK_MILLIS) {
+      long last = Math.min(b.lastTimestampMillis(), closedEnd - 1);
+      for (; c <= last; c += CHUNK_MILLIS) {
         ObservationSeries old = chunks.remove(new Key(b.instrumentId(), c));
         if (old != null) {
           bytes -= weight(old);
