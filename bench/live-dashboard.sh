@@ -24,17 +24,18 @@ server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do [ -s "$work/data/port" ] && break; kill -0 "$server" || { cat "$work/server.log"; exit 1; }; sleep 0.5; done
 base="http://127.0.0.1:$(cat "$work/data/port")"
+auth="Authorization: Bearer $(cat "$work/data/token")"
 grep -E "loaded|API on" "$work/server.log"
 sleep 5 # let the hub see every instrument once
 if [[ ,$parts, == *,usage,* ]]; then
 echo "== usage queries, 1 h window (20 connections, 100 ms pause each: about 200 req/s offered)"
-wrk -t2 -c20 -d30s --latency -s bench/usage.lua "$base" -- 3600 100 20 | grep -E "Latency|50%|90%|99%|achieved|Requests/sec"
+wrk -t2 -c20 -d30s --latency -H "$auth" -s bench/usage.lua "$base" -- 3600 100 20 | grep -E "Latency|50%|90%|99%|achieved|Requests/sec"
 echo "== usage queries, 24 h window (same offered rate)"
-wrk -t2 -c20 -d30s --latency -s bench/usage.lua "$base" -- 86400 100 20 | grep -E "Latency|50%|90%|99%|achieved|Requests/sec"
+wrk -t2 -c20 -d30s --latency -H "$auth" -s bench/usage.lua "$base" -- 86400 100 20 | grep -E "Latency|50%|90%|99%|achieved|Requests/sec"
 fi
 if [[ ,$parts, == *,fleet,* ]]; then
 echo "== /api/v1/fleet with $instruments instruments (5 requests)"
-for i in 1 2 3 4 5; do curl -s -o /dev/null -w "  %{time_total} s, %{size_download} bytes\n" "$base/api/v1/fleet"; done
+for i in 1 2 3 4 5; do curl -s -H "$auth" -o /dev/null -w "  %{time_total} s, %{size_download} bytes\n" "$base/api/v1/fleet"; done
 fi
 if [[ ,$parts, == *,live,* ]]; then
 echo "== live feed: $clients clients, $seconds s"

@@ -86,6 +86,79 @@ public final class ObservationSeries {
     return verified[i];
   }
 
+  /** The samples with timestamps in [fromMillis, toMillis); shares nothing with this series. */
+  public ObservationSeries slice(long fromMillis, long toMillis) {
+    int a = lowerBound(fromMillis);
+    int b = Math.max(a, lowerBound(toMillis));
+    if (a == 0 && b == size()) {
+      return this;
+    }
+    if (a == b) {
+      return EMPTY;
+    }
+    return new ObservationSeries(
+        Arrays.copyOfRange(timestampMillis, a, b),
+        Arrays.copyOfRange(powerW, a, b),
+        Arrays.copyOfRange(runFlag, a, b),
+        Arrays.copyOfRange(quality, a, b),
+        Arrays.copyOfRange(verified, a, b));
+  }
+
+  /**
+   * The series one after the other. Each must end before the next begins (pieces of one series cut
+   * at increasing times), so the result is what one read of the whole range would have built.
+   *
+   * @throws IllegalArgumentException when two pieces overlap or are out of order
+   */
+  public static ObservationSeries concat(java.util.List<ObservationSeries> parts) {
+    int n = 0;
+    long last = Long.MIN_VALUE;
+    for (ObservationSeries s : parts) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      if (n > 0 && s.timestampMillis[0] <= last) {
+        throw new IllegalArgumentException("pieces overlap or are out of order at " + last);
+      }
+      n += s.size();
+      last = s.timestampMillis[s.size() - 1];
+    }
+    if (n == 0) {
+      return EMPTY;
+    }
+    long[] t = new long[n];
+    double[] p = new double[n];
+    byte[] f = new byte[n];
+    byte[] q = new byte[n];
+    boolean[] v = new boolean[n];
+    int at = 0;
+    for (ObservationSeries s : parts) {
+      int k = s.size();
+      System.arraycopy(s.timestampMillis, 0, t, at, k);
+      System.arraycopy(s.powerW, 0, p, at, k);
+      System.arraycopy(s.runFlag, 0, f, at, k);
+      System.arraycopy(s.quality, 0, q, at, k);
+      System.arraycopy(s.verified, 0, v, at, k);
+      at += k;
+    }
+    return new ObservationSeries(t, p, f, q, v);
+  }
+
+  /** The first index whose timestamp is at or after {@code millis}. */
+  private int lowerBound(long millis) {
+    int lo = 0;
+    int hi = timestampMillis.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (timestampMillis[mid] < millis) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
   @Override
   public String toString() {
     return size() == 0

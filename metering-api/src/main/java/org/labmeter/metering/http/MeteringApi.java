@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,8 @@ import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.registry.AgentRegistry;
 import org.labmeter.metering.registry.Registry;
+import org.labmeter.metering.store.CachingSampleReader;
+import org.labmeter.metering.store.QuestDbSampleReader;
 import org.labmeter.metering.store.SampleReader;
 import org.labmeter.metering.usage.UsageService;
 import org.slf4j.Logger;
@@ -65,7 +68,12 @@ public final class MeteringApi {
     AuditLog audit = new AuditLog(registry.dataSource());
     new AccessHandler(vertx, tokens, registry, audit, metrics).mount(router);
     new InstrumentRoutes(
-            vertx, registry, reader, new UsageService(registry, reader), metrics, healthChecks)
+            vertx,
+            registry,
+            reader,
+            new UsageService(registry, usageReader()),
+            metrics,
+            healthChecks)
         .mount(router);
     new EvidenceRoutes(vertx, registry, reader).mount(router);
     new SessionRoutes(vertx, registry, reader, metrics).mount(router);
@@ -91,6 +99,20 @@ public final class MeteringApi {
             })
         .toCompletionStage()
         .toCompletableFuture();
+  }
+
+  /**
+   * The samples behind single-instrument usage: over QuestDB, closed past intervals come from a
+   * {@link CachingSampleReader} (late batches drop what they touch); any other reader as it is.
+   */
+  private SampleReader usageReader() {
+    return reader instanceof QuestDbSampleReader q
+        ? new CachingSampleReader(
+            q,
+            q.batchReader()::receivedAfter,
+            Clock.systemUTC(),
+            CachingSampleReader.DEFAULT_BUDGET_BYTES)
+        : reader;
   }
 
   /** The router, for tests that walk every mounted route; valid after {@link #start()}. */

@@ -28,6 +28,11 @@ public final class QuestDbBatchReader implements ReceivedBatches {
       "SELECT instrument, agent, seq, first_ts, last_ts, received_at FROM lm_batches"
           + " WHERE received_at > ? AND ts >= cast(? AS TIMESTAMP) ORDER BY received_at";
 
+  private static final String RECEIVED_AFTER_BEFORE =
+      "SELECT instrument, agent, seq, first_ts, last_ts, received_at FROM lm_batches"
+          + " WHERE received_at > ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)"
+          + " ORDER BY received_at";
+
   private final DataSource dataSource;
 
   QuestDbBatchReader(DataSource dataSource) {
@@ -73,6 +78,38 @@ public final class QuestDbBatchReader implements ReceivedBatches {
         PreparedStatement ps = c.prepareStatement(RECEIVED_AFTER)) {
       ps.setLong(1, afterMillis);
       ps.setString(2, Instant.ofEpochMilli(firstSampleFromMillis).toString());
+      ps.setFetchSize(10_000);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new ReceivedBatch(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getLong(6)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreReadException("reading received batches failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /**
+   * Batches with {@code received_at > afterMillis} whose first sample lies in
+   * [firstSampleFromMillis, firstSampleBeforeMillis), oldest receipt first: late data for the usage
+   * cache, which leaves out the recent batches every live instrument sends.
+   */
+  public List<ReceivedBatch> receivedAfter(
+      long afterMillis, long firstSampleFromMillis, long firstSampleBeforeMillis) {
+    List<ReceivedBatch> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(RECEIVED_AFTER_BEFORE)) {
+      ps.setLong(1, afterMillis);
+      ps.setString(2, Instant.ofEpochMilli(firstSampleFromMillis).toString());
+      ps.setString(3, Instant.ofEpochMilli(firstSampleBeforeMillis).toString());
       ps.setFetchSize(10_000);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

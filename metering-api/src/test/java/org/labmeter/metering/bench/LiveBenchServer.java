@@ -14,6 +14,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.metering.auth.IssuedToken;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.http.MeteringApi;
@@ -28,7 +31,8 @@ import org.labmeter.metering.store.QuestDbSampleReader;
  * dashboard benchmarks (bench/live-dashboard.sh). Instruments bench-0000.. each get one sample a
  * second whose power moves by more than 1 % every time, so every instrument changes every second;
  * the first {@code history} instruments also get {@code hours} of 1 Hz history for the usage
- * queries. Writes the API's port to {@code <folder>/port} once ready and runs until killed.
+ * queries. Writes an evaluator token to {@code <folder>/token} and the API's port to {@code
+ * <folder>/port} once ready and runs until killed.
  *
  * <p>Arguments: data folder, instruments (1000), instruments with history (20), history hours (24).
  */
@@ -109,6 +113,9 @@ public final class LiveBenchServer {
         0,
         1,
         TimeUnit.SECONDS);
+    // An evaluator token for the load tools (every /api/v1 request needs one), then the port.
+    IssuedToken token = new TokenStore(store.dataSource()).create(Role.EVALUATOR, null, "bench");
+    Files.writeString(folder.resolve("token"), token.bearer());
     Files.writeString(folder.resolve("port"), Integer.toString(api.port()));
     System.out.printf(
         "API on port %d with %d instruments; writing %d samples/s%n", api.port(), n, n);
