@@ -24,7 +24,7 @@ cleanup() {
   exec 3>&- 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$run"
+  [ -n "${KEEP_RUN:-}" ] && echo "kept $run" >&2 || rm -rf "$run"
 }
 trap cleanup EXIT
 

@@ -39,9 +39,9 @@ for i in 1 2 3 4 5; do curl -s -H "$auth" -o /dev/null -w "  %{time_total} s, %{
 fi
 if [[ ,$parts, == *,live,* ]]; then
 echo "== live feed: $clients clients, $seconds s"
-java -Xmx2g -cp "$cp" org.labmeter.metering.bench.LiveLoadClient "$base" "$clients" "$seconds"
+java -Xmx2g -cp "$cp" org.labmeter.metering.bench.LiveLoadClient "$base" "$clients" "$seconds" "$(cat "$work/data/token")"
 fi
 if [[ ,$parts, == *,page,* ]]; then
 echo "== dashboard with $instruments instruments in headless Chromium"
-java -cp "$cp" org.labmeter.metering.bench.FleetPageBench "$base" 5
+java -cp "$cp" org.labmeter.metering.bench.FleetPageBench "$base" 5 "$(cat "$work/data/token")"
 fi

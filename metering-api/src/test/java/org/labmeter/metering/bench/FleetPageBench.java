@@ -16,9 +16,10 @@ public final class FleetPageBench {
   public static void main(String[] args) throws Exception {
     String base = args[0];
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    String fragment = args.length > 2 ? "#token=" + args[2] : "#/";
     try (HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
       for (int r = 0; r < runs; r++) {
-        browser.open(base + "/?run=" + r + "#/");
+        browser.open(base + "/?run=" + r + fragment);
         JsonNode t = null;
         for (int tries = 0; tries < 300 && (t == null || t.isNull()); tries++) {
           t =

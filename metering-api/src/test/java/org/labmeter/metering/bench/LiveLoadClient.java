@@ -52,6 +52,7 @@ public final class LiveLoadClient {
     URI base = URI.create(args[0]);
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    String token = args.length > 3 ? args[3] : null;
     Vertx vertx = Vertx.vertx();
     HttpClient http =
         vertx.createHttpClient(
@@ -64,7 +65,13 @@ public final class LiveLoadClient {
     long warmUntil = System.currentTimeMillis() + 5000;
     for (int c = 0; c < clients; c++) {
       http.request(HttpMethod.GET, "/api/v1/live")
-          .compose(req -> req.send())
+          .compose(
+              req -> {
+                if (token != null) {
+                  req.putHeader("Authorization", "Bearer " + token);
+                }
+                return req.send();
+              })
           .onSuccess(
               resp -> {
                 connected.incrementAndGet();
