@@ -58,10 +58,12 @@ class PostgresEngineTest {
           p,
           Instant.parse("2026-01-01T00:00:00Z"));
       assertThat(
-              registry.addProfileVersion(
-                  id,
-                  DerivationProfile.create(b -> b.from(p).onThresholdW(900)),
-                  Instant.parse("2026-03-01T00:00:00Z")))
+              registry
+                  .addProfileVersion(
+                      id,
+                      DerivationProfile.create(b -> b.from(p).onThresholdW(900)),
+                      Instant.parse("2026-03-01T00:00:00Z"))
+                  .version())
           .isEqualTo(2);
 
       new QuotaRepository(store.dataSource())

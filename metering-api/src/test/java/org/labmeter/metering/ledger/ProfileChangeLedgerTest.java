@@ -71,7 +71,7 @@ class ProfileChangeLedgerTest {
         new Instrument("nmr-1", "inst-a", "NMR 600", "核磁共振", "X600", "A-001"),
         V1,
         Instant.parse("2026-01-01T00:00:00Z"));
-    assertThat(registry.addProfileVersion("nmr-1", V2, CHANGE)).isEqualTo(2);
+    assertThat(registry.addProfileVersion("nmr-1", V2, CHANGE).version()).isEqualTo(2);
     reader.block(T10, T10 + 1_800_000L, 1000);
     reader.block(T10 + 1_800_000L, T10 + 3_600_000L, 100);
     Clock clock = Clock.fixed(Instant.parse("2026-04-01T00:00:00Z"), ZoneOffset.UTC);
