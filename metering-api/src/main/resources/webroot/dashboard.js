@@ -233,6 +233,10 @@
       });
   }
 
+  // a stream left open by a page being left would hold one of the browser's few connections to
+  // this host; close it
+  window.addEventListener("pagehide", function () { if (feedAbort) feedAbort.abort(); });
+
   // ---- instrument page ----
   var current = null; // {id, range: "day"|"week", date: "YYYY-MM-DD"}
   function todayUtc() { return new Date().toISOString().slice(0, 10); }
@@ -342,7 +346,7 @@
   function tick() { $("clock").textContent = new Date().toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { hour12: false }); }
 
   function start() {
-    loadFleet().then(connectFeed).catch(function (e) { if (e.message !== "unauthorized") setFeed("down"); });
+    loadFleet().then(function () { if (current) renderInstrument(); }).then(connectFeed).catch(function (e) { if (e.message !== "unauthorized") setFeed("down"); });
   }
 
   applyLang();

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Who may call which route: the one place that says so. A request under {@code /api/v1} that no
  * rule matches is refused (deny by default), and a test walks every route of the router to check
- * that each has a rule. docs/access-control.md prints this table.
+ * that each has a rule. A rule with no roles is open: it needs no token (the OpenAPI contract,
+ * which says how to authenticate). docs/access-control.md prints this table.
  */
 public final class AccessPolicy {
   /** Which managing unit a request touches, for the facility check of staff tokens. */
@@ -58,6 +59,11 @@ public final class AccessPolicy {
           "^" + path.replace(".", "\\.").replaceAll(":[A-Za-z]+", "([^/]+)") + "$");
     }
 
+    /** Whether the route answers without a token: a rule that names no role. */
+    public boolean open() {
+      return roles.isEmpty();
+    }
+
     /** Whether a principal of this role may call the route at all (before the facility check). */
     public boolean allows(Role role) {
       return roles.contains(role);
@@ -73,6 +79,9 @@ public final class AccessPolicy {
   private static final List<Pattern> PATTERNS = new ArrayList<>();
 
   static {
+    // The contract says how to authenticate, so it is read without a token.
+    rule("GET", "/api/v1/openapi.yaml", Set.of(), Scope.NONE, "openapi.read", Audit.NONE);
+    rule("GET", "/api/v1/openapi.json", Set.of(), Scope.NONE, "openapi.read", Audit.NONE);
     // Instruments and what is derived from them.
     rule("GET", "/api/v1/instruments", READERS, Scope.LIST, "instrument.list", Audit.NONE);
     rule("POST", "/api/v1/instruments", ADMINS, Scope.NONE, "instrument.create", Audit.CHANGE);
@@ -126,6 +135,13 @@ public final class AccessPolicy {
         READERS,
         Scope.INSTRUMENT,
         "service-records.export",
+        Audit.PULL);
+    rule(
+        "GET",
+        "/api/v1/instruments/:id/red-flags",
+        READERS,
+        Scope.INSTRUMENT,
+        "red-flags.read",
         Audit.PULL);
     rule(
         "POST",

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Authentication and authorisation in front of every {@code /api/v1} route: reads {@code
  * Authorization: Bearer <token>}, puts the {@link Principal} on the context, and applies {@link
  * AccessPolicy}. A refusal is 401 (no, unknown or revoked token) or 403 (role or managing unit),
- * with the same error shape as every answer and nothing from the target in it. Token and instrument
- * look-ups run on workers. {@code /metrics} answers loopback clients, others need an admin token.
+ * with the same error shape as every answer and nothing from the target in it; a route whose rule
+ * is open passes without a token. Token and instrument look-ups run on workers. {@code /metrics}
+ * answers loopback clients, others need an admin token.
  */
 final class AccessHandler {
   private static final Logger log = LoggerFactory.getLogger(AccessHandler.class);
@@ -54,6 +55,10 @@ final class AccessHandler {
   private void api(RoutingContext ctx) {
     String method = ctx.request().method().name();
     String path = ctx.normalizedPath();
+    if (AccessPolicy.match(method, path).map(m -> m.rule().open()).orElse(false)) {
+      ctx.next();
+      return;
+    }
     String bearer = bearer(ctx);
     if (bearer == null) {
       unauthenticated(ctx, "send Authorization: Bearer <token>");

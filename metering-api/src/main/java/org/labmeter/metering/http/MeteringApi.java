@@ -63,10 +63,10 @@ public final class MeteringApi {
     vertx = Vertx.vertx();
     router = Router.router(vertx);
     router.route().handler(new RequestLog());
-    new OpenApiRoutes().mount(router);
     TokenStore tokens = new TokenStore(registry.dataSource());
     AuditLog audit = new AuditLog(registry.dataSource());
     new AccessHandler(vertx, tokens, registry, audit, metrics).mount(router);
+    new OpenApiRoutes().mount(router);
     new InstrumentRoutes(
             vertx,
             registry,

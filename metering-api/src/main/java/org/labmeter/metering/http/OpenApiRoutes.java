@@ -11,8 +11,9 @@ import java.io.UncheckedIOException;
 
 /**
  * {@code GET /api/v1/openapi.yaml} and {@code /api/v1/openapi.json}: the API's OpenAPI 3.1 contract
- * (see docs/api.md), open to every caller because it describes how to authenticate. Both forms are
- * read once, at start, from the class path.
+ * (see docs/api.md), open to every caller because it describes how to authenticate (its rules in
+ * {@link org.labmeter.metering.auth.AccessPolicy} name no role). Both forms are read once, at
+ * start, from the class path.
  */
 final class OpenApiRoutes {
   /** Where the contract lives on the class path. */

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.http.MeteringApi;
@@ -56,6 +58,9 @@ class DashboardBrowserTest {
   static final Map<String, Double> power = new ConcurrentHashMap<>();
   static ScheduledExecutorService agents;
 
+  /** A staff token of inst-a: the page sends it with every API call. */
+  static String token;
+
   @BeforeAll
   static void start() throws Exception {
     assumeTrue(HeadlessChromium.available(), "needs Debian's chromium and chromium-driver");
@@ -75,6 +80,8 @@ class DashboardBrowserTest {
         PROFILE,
         from);
     // today's ledger row of nmr-1: 2 h ACTIVE, all of it verified
+    token =
+        new TokenStore(store.dataSource()).create(Role.FACILITY_STAFF, "inst-a", "desk").bearer();
     long[] totals = new long[LedgerTotals.COLUMNS.size()];
     totals[0] = 3_600_000L; // OFF
     totals[2] = 7_200_000L; // ACTIVE
@@ -148,14 +155,34 @@ class DashboardBrowserTest {
     return text("tr[data-id='" + id + "'] .state");
   }
 
+  /**
+   * Loads the page afresh at {@code fragment} (e.g. {@code #/}) with the token in front of it, as
+   * an operator's link carries it ({@code #token=...&/}), and waits for the fleet and the feed.
+   */
   static void openFleet(String fragment) throws Exception {
-    browser.open(url(fragment));
+    browser.open("about:blank");
+    browser.open(url("#token=" + token + "&" + fragment.substring(1)));
+    awaitFleet();
+  }
+
+  static void awaitFleet() {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(
             () ->
                 browser.script("return document.querySelectorAll('#rows tr').length").asInt() == 3
                     && "live".equals(text("#feed") == null ? null : attr("#feed", "data-state")));
+  }
+
+  static boolean signInShown() throws Exception {
+    return !browser.script("return document.getElementById('signin').hidden").asBoolean();
+  }
+
+  static void signIn(String pasted) throws Exception {
+    browser.script(
+        "document.getElementById('token').value = arguments[0];"
+            + " document.getElementById('signin-form').requestSubmit();",
+        pasted);
   }
 
   static String attr(String selector, String name) throws Exception {
@@ -213,11 +240,39 @@ class DashboardBrowserTest {
 
   @Test
   void tokenInTheFragmentIsKeptAndLeavesTheAddressBar() throws Exception {
-    openFleet("#token=tok-123");
-    assertThat(browser.script("return location.href").asText()).doesNotContain("tok-123");
+    openFleet("#/");
+    assertThat(browser.script("return location.href").asText())
+        .doesNotContain(token)
+        .endsWith("/#/");
     assertThat(browser.script("return localStorage.getItem('labmeter.token')").asText())
-        .isEqualTo("tok-123");
-    browser.script("localStorage.removeItem('labmeter.token');");
+        .isEqualTo(token);
+    assertThat(signInShown()).isFalse();
+  }
+
+  @Test
+  void aRefusedTokenShowsTheSignInBoxAndAPastedTokenLoadsTheFleet() throws Exception {
+    // no token at all: the API answers 401 and the page asks for one, without blaming a token
+    browser.open("about:blank");
+    browser.open(url("#/"));
+    browser.script("localStorage.removeItem('labmeter.token'); location.reload();");
+    await().atMost(Duration.ofSeconds(10)).until(DashboardBrowserTest::signInShown);
+    assertThat(text("#signin-error")).isEmpty();
+    assertThat(browser.script("return document.querySelectorAll('#rows tr').length").asInt())
+        .isZero();
+
+    // a token the server does not know: 401 again, now said to be rejected
+    signIn("lm_0123456789ab_notthesecretatall");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> signInShown() && "The token was not accepted.".equals(text("#signin-error")));
+
+    // the valid one loads the fleet and the live feed, and is kept for the next visit
+    signIn(token);
+    awaitFleet();
+    assertThat(signInShown()).isFalse();
+    assertThat(browser.script("return localStorage.getItem('labmeter.token')").asText())
+        .isEqualTo(token);
+    browser.screenshot(SHOTS.resolve("signed-in.png"));
   }
 
   @Test

@@ -78,7 +78,10 @@ abstract class AccessControlContract {
             "GET /api/v1/instruments/:id/evidence",
             "POST /api/v1/periods/:id/close",
             "POST /api/v1/agents",
-            "GET /api/v1/audit");
+            "GET /api/v1/audit",
+            "GET /api/v1/instruments/:id/red-flags",
+            "GET /api/v1/openapi.yaml",
+            "GET /api/v1/openapi.json");
     for (Call c : calls) {
       assertThat(AccessPolicy.ruleOf(c.method(), c.routePath()))
           .as("access rule for %s %s", c.method(), c.routePath())
@@ -89,13 +92,22 @@ abstract class AccessControlContract {
   @Test
   void withoutAValidTokenEveryRouteAnswers401AndNothingElse() {
     String wrong = "lm_0123456789ab_notthesecretatall";
+    int open = 0;
     for (Call c : everyApiRoute()) {
+      boolean isOpen = AccessPolicy.ruleOf(c.method(), c.routePath()).orElseThrow().open();
+      open += isOpen ? 1 : 0;
       for (String token : new String[] {null, "", wrong, "Basic abc", t.revoked}) {
         Answer a = t.client.send(c.method(), c.path(), token, "{}");
+        if (isOpen) {
+          assertThat(a.status()).as("%s %s with %s", c.method(), c.path(), token).isEqualTo(200);
+          continue;
+        }
         assertThat(a.status()).as("%s %s with %s", c.method(), c.path(), token).isEqualTo(401);
         assertErrorOnly(a, "unauthenticated");
       }
     }
+    // only the contract is open: it says how to authenticate
+    assertThat(open).isEqualTo(2);
   }
 
   @Test
@@ -103,6 +115,9 @@ abstract class AccessControlContract {
     int refused = 0;
     for (Call c : everyApiRoute()) {
       AccessPolicy.Rule rule = AccessPolicy.ruleOf(c.method(), c.routePath()).orElseThrow();
+      if (rule.open()) {
+        continue;
+      }
       boolean touchesUnitB = c.routePath().matches("/api/v1/(instruments|facilities)/:id.*");
       Map<String, Boolean> denied =
           Map.of(
@@ -150,6 +165,9 @@ abstract class AccessControlContract {
   void evaluatorPullsAndChangesAreAuditedAndAdminsCanFilterThem() {
     String usage = "/api/v1/instruments/ib/usage?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z";
     assertThat(t.client.get(usage, t.evaluator).status()).isEqualTo(200);
+    String flags =
+        "/api/v1/instruments/ib/red-flags?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z";
+    assertThat(t.client.get(flags, t.evaluator).status()).isEqualTo(200);
     assertThat(t.client.post("/api/v1/periods", t.evaluator, "{}").status()).isEqualTo(403);
     Answer created =
         t.client.post(
@@ -183,6 +201,12 @@ abstract class AccessControlContract {
                         assertThat(e.target()).isEqualTo(usage);
                         assertThat(e.outcome()).isEqualTo("ok");
                         assertThat(e.status()).isEqualTo(200);
+                      })
+                  .anySatisfy(
+                      e -> {
+                        assertThat(e.action()).isEqualTo("red-flags.read");
+                        assertThat(e.target()).isEqualTo(flags);
+                        assertThat(e.outcome()).isEqualTo("ok");
                       })
                   .anySatisfy(
                       e -> {

@@ -15,6 +15,7 @@ import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.metering.auth.IssuedToken;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.registry.Facility;
@@ -40,6 +44,7 @@ import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.registry.RelationalStore;
 import org.labmeter.metering.store.QuestDbSampleReader;
+import org.labmeter.wire.Ed25519Signer;
 
 /**
  * Calls every operation of the contract against a running API (H2 registry, embedded QuestDB with
@@ -58,8 +63,10 @@ class ContractConformanceTest {
   static EmbeddedQuestDb questDb;
   static QuestDbSampleReader reader;
   static RelationalStore store;
+  static final Ed25519Signer AGENT_KEY = Ed25519Signer.generate(new SecureRandom());
   static MeteringApi api;
-  static ApiClient client;
+  static Map<String, ApiClient> clients;
+  static String staffTokenId;
   static Vertx vertx;
   static OpenAPIContract contract;
   static ResponseValidator validator;
@@ -106,7 +113,17 @@ class ContractConformanceTest {
     metrics.counter("labmeter_contract_test_calls").increment();
     api = new MeteringApi(ApiConfig.create(b -> b.port(0)), registry, reader, metrics);
     api.start().get();
-    client = new ApiClient(api.port());
+    TokenStore tokens = new TokenStore(store.dataSource());
+    IssuedToken staff = tokens.create(Role.FACILITY_STAFF, "inst-a", "staff a");
+    staffTokenId = staff.token().id();
+    clients =
+        Map.of(
+            ADMIN,
+            new ApiClient(api.port(), tokens.create(Role.ADMIN, null, "admin").bearer()),
+            EVALUATOR,
+            new ApiClient(api.port(), tokens.create(Role.EVALUATOR, null, "evaluator").bearer()),
+            NOBODY,
+            new ApiClient(api.port(), null));
     vertx = Vertx.vertx();
     contract = ContractDocument.load(vertx);
     validator = ResponseValidator.create(vertx, contract);
@@ -132,15 +149,38 @@ class ContractConformanceTest {
     }
   }
 
-  /** One call: the operation it exercises, the request, and the status the server must answer. */
+  /** Who makes a call: an admin token (the default), an evaluator token, or no token. */
+  static final String ADMIN = "admin";
+
+  static final String EVALUATOR = "evaluator";
+  static final String NOBODY = "nobody";
+
+  /**
+   * One call: the operation it exercises, the request, the status the server must answer, and whose
+   * token it carries.
+   */
   record Call(
-      String operationId, String method, String path, String type, String body, int status) {
+      String operationId,
+      String method,
+      String path,
+      String type,
+      String body,
+      int status,
+      String as) {
     static Call get(String operationId, String path, int status) {
-      return new Call(operationId, "GET", path, null, null, status);
+      return new Call(operationId, "GET", path, null, null, status, ADMIN);
     }
 
     static Call post(String operationId, String path, String type, String body, int status) {
-      return new Call(operationId, "POST", path, type, body, status);
+      return new Call(operationId, "POST", path, type, body, status, ADMIN);
+    }
+
+    static Call json(String operationId, String path, String body, int status) {
+      return post(operationId, path, "application/json", body, status);
+    }
+
+    Call as(String who) {
+      return new Call(operationId, method, path, type, body, status, who);
     }
   }
 
@@ -157,14 +197,33 @@ class ContractConformanceTest {
   static final String PERIOD =
       "{\"id\":\"m2026-03\",\"name\":\"March 2026\",\"from\":\"2026-03-01\",\"to\":\"2026-03-31\"}";
 
+  static final String INSTRUMENT =
+      "{\"id\":\"xrd-1\",\"facilityId\":\"inst-b\",\"name\":\"XRD\","
+          + "\"nameZh\":\"X射线衍射仪\",\"nationalPlatformId\":\"NP-0042\","
+          + "\"categoryCode\":\"0303\",\"originalValue\":1250000.50,\"location\":\"B-101\","
+          + "\"profile\":{\"offBelowW\":5,\"onThresholdW\":300,\"offThresholdW\":200,"
+          + "\"minOnMs\":30000,\"maxSampleGapMs\":30000,\"validFrom\":\"2026-01-01T00:00:00Z\"}}";
+  static final String PROFILE =
+      "{\"offBelowW\":5,\"onThresholdW\":350,\"offThresholdW\":250,\"maxSampleGapMs\":30000,"
+          + "\"validFrom\":\"2026-06-01T00:00:00Z\"}";
+
   static List<Call> calls() {
+    List<Call> calls = new ArrayList<>(operations());
+    calls.addAll(registryCalls());
+    calls.addAll(accessCalls());
+    return calls;
+  }
+
+  static List<Call> operations() {
     String i = "/api/v1/instruments/nmr-1";
     return List.of(
-        Call.get("getHealth", "/health", 200),
-        Call.get("getMetrics", "/metrics", 200),
-        Call.get("getOpenApiYaml", "/api/v1/openapi.yaml", 200),
-        Call.get("getOpenApiJson", "/api/v1/openapi.json", 200),
+        Call.get("getHealth", "/health", 200).as(NOBODY),
+        Call.get("getMetrics", "/metrics", 200).as(NOBODY),
+        Call.get("getOpenApiYaml", "/api/v1/openapi.yaml", 200).as(NOBODY),
+        Call.get("getOpenApiJson", "/api/v1/openapi.json", 200).as(NOBODY),
         Call.get("listInstruments", "/api/v1/instruments", 200),
+        Call.get("listInstruments", "/api/v1/instruments", 200).as(EVALUATOR),
+        Call.get("listInstruments", "/api/v1/instruments", 401).as(NOBODY),
         Call.get("getInstrument", i, 200),
         Call.get("getInstrument", "/api/v1/instruments/nope", 404),
         Call.get("getInstrument", "/api/v1/instruments/bad%21id", 400),
@@ -244,7 +303,132 @@ class ContractConformanceTest {
             "application/json",
             "{\"author\":\"ops\"}",
             400),
-        Call.get("getInstrumentReport", i + "/report?period=m2026-03", 200));
+        Call.get("getInstrumentReport", i + "/report?period=m2026-03", 200),
+        Call.get("getRedFlags", i + "/red-flags?" + WINDOW, 200),
+        Call.get("getRedFlags", i + "/red-flags?" + WINDOW + "&energyNorm=0.5", 200).as(EVALUATOR),
+        Call.get("getRedFlags", i + "/red-flags?energyNorm=-1", 400),
+        Call.get(
+            "getRedFlags", i + "/red-flags?from=2026-01-01T00:00:00Z&to=2026-06-01T00:00:00Z", 400),
+        Call.get("getRedFlags", "/api/v1/instruments/nope/red-flags", 404),
+        Call.get("getRedFlags", i + "/red-flags", 401).as(NOBODY),
+        Call.get("getFleet", "/api/v1/fleet", 200),
+        Call.get("getFleet", "/api/v1/fleet", 200).as(EVALUATOR),
+        Call.get("getFleet", "/api/v1/fleet", 401).as(NOBODY),
+        Call.get("getLiveFeed", "/api/v1/live", 200),
+        Call.get("getLiveFeed", "/api/v1/live", 401).as(NOBODY));
+  }
+
+  /** Units, instruments with their profiles, organisations and the agent enrolment flow. */
+  static List<Call> registryCalls() {
+    String key = AGENT_KEY.publicKey().toBase64();
+    String agent = "{\"id\":\"agent-1\",\"facilityId\":\"inst-a\",\"publicKey\":\"" + key + "\"}";
+    String approve =
+        "{\"fingerprint\":\""
+            + AGENT_KEY.publicKey().fingerprint()
+            + "\",\"instrumentIds\":[\"nmr-1\"]}";
+    String facility = "{\"id\":\"inst-b\",\"name\":\"Institute B\",\"nameZh\":\"乙研究所\"}";
+    String org = "{\"id\":\"univ-b\",\"name\":\"University B\",\"entityType\":\"EXTERNAL\"}";
+    return List.of(
+        Call.get("listFacilities", "/api/v1/facilities", 200),
+        Call.get("listFacilities", "/api/v1/facilities", 401).as(NOBODY),
+        Call.json("createFacility", "/api/v1/facilities", facility, 201),
+        Call.json("createFacility", "/api/v1/facilities", facility, 409),
+        Call.json(
+            "createFacility", "/api/v1/facilities", "{\"id\":\"bad id\",\"name\":\"x\"}", 400),
+        Call.json("createFacility", "/api/v1/facilities", facility, 403).as(EVALUATOR),
+        Call.get("getFacility", "/api/v1/facilities/inst-b", 200),
+        Call.get("getFacility", "/api/v1/facilities/nope", 404),
+        Call.get("getFacility", "/api/v1/facilities/bad%21id", 400),
+        Call.json("createInstrument", "/api/v1/instruments", INSTRUMENT, 201),
+        Call.json("createInstrument", "/api/v1/instruments", INSTRUMENT, 409),
+        Call.json(
+            "createInstrument",
+            "/api/v1/instruments",
+            INSTRUMENT.replace("xrd-1", "xrd-2").replace("inst-b", "nope"),
+            404),
+        Call.json(
+            "createInstrument",
+            "/api/v1/instruments",
+            "{\"id\":\"xrd-3\",\"facilityId\":\"inst-b\",\"name\":\"X\"}",
+            400),
+        Call.json("createInstrument", "/api/v1/instruments", INSTRUMENT, 403).as(EVALUATOR),
+        Call.get("getInstrumentDetails", "/api/v1/instruments/xrd-1/details", 200),
+        Call.get("getInstrumentDetails", "/api/v1/instruments/nmr-1/details", 200).as(EVALUATOR),
+        Call.get("getInstrumentDetails", "/api/v1/instruments/nope/details", 404),
+        Call.get("getInstrumentDetails", "/api/v1/instruments/bad%21id/details", 400),
+        Call.json("createProfileVersion", "/api/v1/instruments/xrd-1/profiles", PROFILE, 201),
+        Call.json("createProfileVersion", "/api/v1/instruments/xrd-1/profiles", PROFILE, 400),
+        Call.json(
+            "createProfileVersion",
+            "/api/v1/instruments/xrd-1/profiles",
+            PROFILE.replace("250", "400").replace("06-01", "07-01"),
+            400),
+        Call.json("createProfileVersion", "/api/v1/instruments/nope/profiles", PROFILE, 404),
+        Call.get("listProfiles", "/api/v1/instruments/xrd-1/profiles", 200),
+        Call.get("listProfiles", "/api/v1/instruments/nope/profiles", 404),
+        Call.get("listOrganisations", "/api/v1/organisations", 200),
+        Call.json("createOrganisation", "/api/v1/organisations", org, 201),
+        Call.json("createOrganisation", "/api/v1/organisations", org, 409),
+        Call.json(
+            "createOrganisation",
+            "/api/v1/organisations",
+            org.replace("univ-b", "univ-c").replace("EXTERNAL", "PARTNER"),
+            400),
+        Call.json("enrollAgent", "/api/v1/agents", agent, 201),
+        Call.json("enrollAgent", "/api/v1/agents", agent, 409),
+        Call.json(
+            "enrollAgent",
+            "/api/v1/agents",
+            agent.replace("agent-1", "agent-2").replace(key, "AAAA"),
+            400),
+        Call.json(
+            "enrollAgent",
+            "/api/v1/agents",
+            agent.replace("agent-1", "agent-2").replace("inst-a", "nope"),
+            404),
+        Call.get("listAgents", "/api/v1/agents", 200),
+        Call.get("listAgents", "/api/v1/agents", 403).as(EVALUATOR),
+        Call.get("getAgent", "/api/v1/agents/agent-1", 200),
+        Call.get("getAgent", "/api/v1/agents/nope", 404),
+        Call.json(
+            "approveAgent",
+            "/api/v1/agents/agent-1/approve",
+            approve.replace(AGENT_KEY.publicKey().fingerprint(), "SHA256:wrong"),
+            400),
+        Call.json("approveAgent", "/api/v1/agents/nope/approve", approve, 404),
+        Call.json("approveAgent", "/api/v1/agents/agent-1/approve", approve, 200),
+        Call.json("approveAgent", "/api/v1/agents/agent-1/approve", approve, 409),
+        Call.post("revokeAgent", "/api/v1/agents/agent-1/revoke", "application/json", "", 200),
+        Call.post("revokeAgent", "/api/v1/agents/nope/revoke", "application/json", "", 404));
+  }
+
+  /** Tokens and the audit log. */
+  static List<Call> accessCalls() {
+    return List.of(
+        Call.get("listTokens", "/api/v1/tokens", 200),
+        Call.get("listTokens", "/api/v1/tokens", 403).as(EVALUATOR),
+        Call.json(
+            "createToken", "/api/v1/tokens", "{\"role\":\"evaluator\",\"label\":\"auditor\"}", 201),
+        Call.json(
+            "createToken",
+            "/api/v1/tokens",
+            "{\"role\":\"staff\",\"facilityId\":\"inst-a\",\"label\":\"desk\"}",
+            201),
+        Call.json("createToken", "/api/v1/tokens", "{\"role\":\"guest\",\"label\":\"x\"}", 400),
+        Call.json("createToken", "/api/v1/tokens", "{\"role\":\"staff\",\"label\":\"x\"}", 400),
+        Call.post(
+            "revokeToken",
+            "/api/v1/tokens/" + staffTokenId + "/revoke",
+            "application/json",
+            "",
+            200),
+        Call.post("revokeToken", "/api/v1/tokens/nope/revoke", "application/json", "", 404),
+        Call.get("getAuditLog", "/api/v1/audit?limit=5", 200),
+        Call.get("getAuditLog", "/api/v1/audit?action=token.create&offset=0", 200),
+        Call.get("getAuditLog", "/api/v1/audit?limit=0", 400),
+        Call.get("getAuditLog", "/api/v1/audit?from=yesterday", 400),
+        Call.get("getAuditLog", "/api/v1/audit", 403).as(EVALUATOR),
+        Call.get("getAuditLog", "/api/v1/audit", 401).as(NOBODY));
   }
 
   @Test
@@ -253,10 +437,13 @@ class ContractConformanceTest {
     Set<String> exercised = new TreeSet<>();
     for (Call call : calls()) {
       exercised.add(call.operationId());
+      ApiClient client = clients.get(call.as());
       HttpResponse<byte[]> r =
-          call.method().equals("GET")
-              ? client.get(call.path())
-              : client.post(call.path(), call.type(), call.body());
+          call.method().equals("POST")
+              ? client.post(call.path(), call.type(), call.body())
+              : call.operationId().equals("getLiveFeed")
+                  ? client.getFirstChunk(call.path())
+                  : client.get(call.path());
       String what = call.method() + " " + call.path() + " (" + call.operationId() + ")";
       if (r.statusCode() != call.status()) {
         problems.add(

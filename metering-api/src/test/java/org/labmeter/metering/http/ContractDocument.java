@@ -14,15 +14,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The shipped contract, for tests. vertx-openapi 5.0.7 models only JSON, multipart, octet-stream
- * and text/plain bodies and refuses a document naming any other media type; the two textual types
- * this API also sends ({@value #CSV} and {@value #YAML}, both described as plain strings) are
- * therefore loaded as text/plain for the validator. Tests check the real Content-Type against the
- * unmodified document separately ({@link #mediaTypes}).
+ * and text/plain bodies and refuses a document naming any other media type; the textual types this
+ * API also sends ({@value #CSV}, {@value #YAML} and the live feed's {@value #EVENT_STREAM}, all
+ * described as plain strings) are therefore loaded as text/plain for the validator. Tests check the
+ * real Content-Type against the unmodified document separately ({@link #mediaTypes}).
  */
 final class ContractDocument {
   static final String CSV = "text/csv";
   static final String YAML = "application/yaml";
-  static final Set<String> LOADED_AS_TEXT = Set.of(CSV, YAML);
+  static final String EVENT_STREAM = "text/event-stream";
+  static final Set<String> LOADED_AS_TEXT = Set.of(CSV, YAML, EVENT_STREAM);
 
   private ContractDocument() {}
 

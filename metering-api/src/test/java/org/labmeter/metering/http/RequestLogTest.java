@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.metering.registry.Registry;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 class RequestLogTest {
   static RelationalStore store;
   static MeteringApi api;
+  static String admin;
   static final HttpClient http = HttpClient.newHttpClient();
   static final ListAppender<ILoggingEvent> lines = new ListAppender<>();
 
@@ -38,6 +41,7 @@ class RequestLogTest {
     lines.start();
     store =
         RelationalStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    admin = new TokenStore(store.dataSource()).create(Role.ADMIN, null, "admin").bearer();
     api =
         new MeteringApi(
             ApiConfig.create(b -> b.port(0)),
@@ -78,7 +82,13 @@ class RequestLogTest {
 
   @Test
   void echoesASaneIncomingIdInTheHeaderTheErrorBodyAndTheAccessLine() throws Exception {
-    HttpResponse<String> r = get("/api/v1/instruments/nope", "X-Request-Id", "trace-42.a:b");
+    HttpResponse<String> r =
+        get(
+            "/api/v1/instruments/nope",
+            "Authorization",
+            "Bearer " + admin,
+            "X-Request-Id",
+            "trace-42.a:b");
 
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(r.headers().firstValue("X-Request-Id")).hasValue("trace-42.a:b");
@@ -112,14 +122,17 @@ class RequestLogTest {
         get(
             "/api/v1/instruments?token=s3cret-query&access_token=s3cret-2",
             "Authorization",
-            "Bearer s3cret-header",
+            "Bearer " + admin,
             "X-Request-Id",
             "no-secrets");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(accessLine("no-secrets").getFormattedMessage())
         .isEqualTo(accessLine("no-secrets").getFormattedMessage().replace("s3cret", ""))
         .startsWith("GET /api/v1/instruments 200 ");
-    assertThat(lines.list).noneMatch(e -> e.getFormattedMessage().contains("s3cret"));
+    String secret = admin.substring(admin.indexOf('_', 3) + 1);
+    assertThat(lines.list)
+        .noneMatch(e -> e.getFormattedMessage().contains("s3cret"))
+        .noneMatch(e -> e.getFormattedMessage().contains(secret));
   }
 
   private static ILoggingEvent accessLine(String id) {

@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labmeter.metering.auth.Role;
+import org.labmeter.metering.auth.TokenStore;
 import org.labmeter.metering.config.ApiConfig;
 import org.labmeter.metering.derive.DerivationProfile;
 import org.labmeter.metering.derive.ObservationSeries;
@@ -44,6 +46,7 @@ class RedFlagApiTest {
   static final long DAY0 = Instant.parse("2026-03-02T00:00:00Z").toEpochMilli();
   static RelationalStore store;
   static MeteringApi api;
+  static String evaluator;
   static final HttpClient http = HttpClient.newHttpClient();
   static final ObjectMapper json = new ObjectMapper();
 
@@ -110,6 +113,8 @@ class RedFlagApiTest {
           @Override
           public void close() {}
         };
+    evaluator =
+        new TokenStore(store.dataSource()).create(Role.EVALUATOR, null, "evaluator").bearer();
     api =
         new MeteringApi(
             ApiConfig.create(b -> b.host("127.0.0.1").port(0)),
@@ -127,7 +132,9 @@ class RedFlagApiTest {
 
   static HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+            .header("Authorization", "Bearer " + evaluator)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
