@@ -22,9 +22,14 @@ final class BatchPoints {
   /**
    * @param chainOk whether the batch links to its chain head; the signature is already checked, so
    *     this is also the samples' {@code verified} flag
+   * @param receivedAtMillis when the collector received the batch; {@code written_at} says when
+   *     this row was (re)written: a relinked or swept batch, or one replayed from the spool, is
+   *     written later than it was received, and readers that cache or aggregate look for changes by
+   *     it
    */
   static List<Point> of(SignedBatch signed, boolean chainOk, long receivedAtMillis) {
     Batch batch = signed.batch();
+    long writtenAt = System.currentTimeMillis();
     List<Point> points = new ArrayList<>(batch.samples().size() + 1);
     for (Sample s : batch.samples()) {
       Point p =
@@ -58,6 +63,7 @@ final class BatchPoints {
             .addField("hash", signed.hash().toHex())
             .addField("chain_ok", chainOk)
             .addField("received_at", receivedAtMillis)
+            .addField("written_at", writtenAt)
             .addField("envelope", Base64.getEncoder().encodeToString(signed.envelope()))
             .time(batch.firstTimestampMillis(), WritePrecision.MS));
     return points;

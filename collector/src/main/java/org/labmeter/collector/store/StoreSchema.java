@@ -27,8 +27,13 @@ public final class StoreSchema {
   public static final String LM_BATCHES_DDL =
       "CREATE TABLE IF NOT EXISTS lm_batches (instrument SYMBOL, agent SYMBOL, epoch LONG,"
           + " seq LONG, sample_count LONG, first_ts LONG, last_ts LONG, prev_hash VARCHAR,"
-          + " hash VARCHAR, chain_ok BOOLEAN, received_at LONG, envelope VARCHAR, ts TIMESTAMP)"
-          + " TIMESTAMP(ts) PARTITION BY DAY WAL DEDUP UPSERT KEYS(ts, instrument, seq)";
+          + " hash VARCHAR, chain_ok BOOLEAN, received_at LONG, envelope VARCHAR, ts TIMESTAMP,"
+          + " written_at LONG) TIMESTAMP(ts) PARTITION BY DAY WAL"
+          + " DEDUP UPSERT KEYS(ts, instrument, seq)";
+
+  /** Tables made before {@code written_at} existed gain it (stores upgraded in place). */
+  public static final String LM_BATCHES_WRITTEN_AT =
+      "ALTER TABLE lm_batches ADD COLUMN IF NOT EXISTS written_at LONG";
 
   /**
    * Refused payloads, never evidence: kept 30 days (QuestDB drops older partitions), payload cut to
@@ -56,7 +61,12 @@ public final class StoreSchema {
   public static void ensureQuestDb(String httpBaseUrl) throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (String ddl :
-        List.of(LM_SAMPLES_DDL, LM_BATCHES_DDL, LM_QUARANTINE_DDL, LM_AGENT_STATUS_DDL)) {
+        List.of(
+            LM_SAMPLES_DDL,
+            LM_BATCHES_DDL,
+            LM_BATCHES_WRITTEN_AT,
+            LM_QUARANTINE_DDL,
+            LM_AGENT_STATUS_DDL)) {
       exec(http, httpBaseUrl, ddl);
     }
   }

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * Everything lives under one data folder, so a second start reuses keys, registry and telemetry.
  */
 public final class DemoSystem implements AutoCloseable {
+  private static final java.time.Duration DEMO_SWEEP_INTERVAL = java.time.Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(DemoSystem.class);
 
   private final DemoOptions options;
@@ -80,7 +82,9 @@ public final class DemoSystem implements AutoCloseable {
                 options.apiPort(),
                 options.mqttPort(),
                 data.resolve("spool"),
-                b -> {}));
+                // The simulated agents replay their history beside live data, so batches arrive out
+                // of order; sweep often, so the demo's coverage settles within seconds.
+                b -> b.sweepInterval(DEMO_SWEEP_INTERVAL)));
     registry = server.registry();
     adminToken =
         DemoAdminToken.readOrCreate(

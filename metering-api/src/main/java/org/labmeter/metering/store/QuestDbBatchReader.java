@@ -24,14 +24,26 @@ public final class QuestDbBatchReader implements ReceivedBatches {
   private static final String BY_SEQUENCE =
       COLUMNS + " WHERE instrument = ? AND agent = ? AND seq = ? AND ts < cast(? AS TIMESTAMP)";
 
+  /**
+   * When a row was last written: a batch relinked after a gap closed, swept, or replayed from the
+   * collector's spool is written after it was received. Rows from before the column existed fall
+   * back to their receipt time.
+   */
+  private static final String WRITTEN = "coalesce(written_at, received_at)";
+
   private static final String RECEIVED_AFTER =
-      "SELECT instrument, agent, seq, first_ts, last_ts, received_at FROM lm_batches"
-          + " WHERE received_at > ? AND ts >= cast(? AS TIMESTAMP) ORDER BY received_at";
+      "SELECT instrument, agent, seq, first_ts, last_ts, "
+          + WRITTEN
+          + " w FROM lm_batches WHERE "
+          + WRITTEN
+          + " > ? AND ts >= cast(? AS TIMESTAMP) ORDER BY w";
 
   private static final String RECEIVED_AFTER_BEFORE =
-      "SELECT instrument, agent, seq, first_ts, last_ts, received_at FROM lm_batches"
-          + " WHERE received_at > ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)"
-          + " ORDER BY received_at";
+      "SELECT instrument, agent, seq, first_ts, last_ts, "
+          + WRITTEN
+          + " w FROM lm_batches WHERE "
+          + WRITTEN
+          + " > ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP) ORDER BY w";
 
   private final DataSource dataSource;
 
@@ -98,7 +110,7 @@ public final class QuestDbBatchReader implements ReceivedBatches {
   }
 
   /**
-   * Batches with {@code received_at > afterMillis} whose first sample lies in
+   * Batches written after {@code afterMillis} (see {@link #WRITTEN}) whose first sample lies in
    * [firstSampleFromMillis, firstSampleBeforeMillis), oldest receipt first: late data for the usage
    * cache, which leaves out the recent batches every live instrument sends.
    */
