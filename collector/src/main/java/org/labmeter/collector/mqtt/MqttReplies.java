@@ -120,7 +120,7 @@ final class MqttReplies {
       return switch (rejected.reason()) {
         case MALFORMED, UNSUPPORTED_VERSION -> PAYLOAD_FORMAT_INVALID;
         case AGENT_MISMATCH, INSTRUMENT_MISMATCH, BAD_SIGNATURE -> NOT_AUTHORIZED;
-        case FUTURE_TIMESTAMP -> IMPLEMENTATION_SPECIFIC_ERROR;
+        case FUTURE_TIMESTAMP, FORK -> IMPLEMENTATION_SPECIFIC_ERROR;
       };
     }
     return SUCCESS;
