@@ -33,7 +33,7 @@ public final class ShardedExecutor implements ShardDispatcher {
   private static final Runnable STOP = () -> {};
 
   /** Queued tasks allowed above the margin for each paused connection after the first. */
-  static final int PER_PAUSED_CONNECTION = 8;
+  static final int PER_PAUSED_CONNECTION = 32;
 
   private final Shard[] shards;
   private final GroupCommitLimits limits;

@@ -81,7 +81,7 @@ class ShardedExecutorTest {
   @Test
   void manyPausedConnectionsEachGetRoomForWhatTheyHadDecoded() throws InterruptedException {
     // mark 4, margin 65: one connection alone is refused at 69 queued (above); 200 connections
-    // that each hand over 3 tasks after the mark (600 + 4) fit in 69 + 8 x 199
+    // that each hand over 3 tasks after the mark (600 + 4) fit in 69 + 32 x 199
     ShardedExecutor executor = new ShardedExecutor(1, 4, "test-worker");
     CountDownLatch release = new CountDownLatch(1);
     holdWorker(executor, release);
