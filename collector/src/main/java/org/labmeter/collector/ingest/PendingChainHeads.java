@@ -1,6 +1,8 @@
 package org.labmeter.collector.ingest;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,22 +52,28 @@ final class PendingChainHeads implements ChainHeads {
    * this process ({@code JdbcChainHeads} does); the batches are stored either way.
    */
   void persist(Collection<ChainId> chains) {
+    Map<ChainId, ChainHead> heads = new LinkedHashMap<>();
     for (ChainId chain : chains) {
       ChainHead head = pending.remove(chain);
-      if (head == null) {
-        continue;
+      if (head != null) {
+        heads.put(chain, head);
       }
-      try {
-        durable.advance(chain.agentId(), chain.instrumentId(), head);
-      } catch (RuntimeException e) {
-        LOG.error(
-            "Batches up to seq {} of agent {} on instrument {} are stored but the chain head was"
-                + " not saved",
-            head.sequence(),
-            chain.agentId(),
-            chain.instrumentId(),
-            e);
-      }
+    }
+    if (heads.isEmpty()) {
+      return;
+    }
+    try {
+      durable.advanceAll(heads); // one transaction for the group, not one per chain
+    } catch (RuntimeException e) {
+      Map.Entry<ChainId, ChainHead> first = heads.entrySet().iterator().next();
+      LOG.error(
+          "Batches of {} chains are stored but their heads were not all saved (the first: up to"
+              + " seq {} of agent {} on instrument {})",
+          heads.size(),
+          first.getValue().sequence(),
+          first.getKey().agentId(),
+          first.getKey().instrumentId(),
+          e);
     }
   }
 

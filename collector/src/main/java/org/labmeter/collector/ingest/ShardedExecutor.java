@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * worker, so its batches are verified, written and acknowledged in order and its hash chain is only
  * touched by one thread. A queue at its high-water mark asks the submitting connection to stop
  * reading (TCP then pushes back on the agent) and wakes it once the queue is down to half. A margin
- * above the mark absorbs packets already decoded from the socket; beyond it a submission is refused
- * and the caller closes that connection.
+ * above the mark ({@code max(64, mark)}, plus {@link #PER_PAUSED_CONNECTION} for each further
+ * paused connection) absorbs packets already decoded from the sockets; beyond it a submission is
+ * refused and the caller closes that connection.
  *
  * <p>A worker that becomes free and finds several {@link GroupableTask}s of the same key at the
  * head of its queue takes them as one group, up to its {@link GroupCommitLimits}, and runs them
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class ShardedExecutor implements ShardDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedExecutor.class);
   private static final Runnable STOP = () -> {};
+
+  /** Queued tasks allowed above the margin for each paused connection after the first. */
+  static final int PER_PAUSED_CONNECTION = 32;
 
   private final Shard[] shards;
   private final GroupCommitLimits limits;
@@ -108,6 +112,7 @@ public final class ShardedExecutor implements ShardDispatcher {
     private final BlockingQueue<Runnable> queue;
     private final int high;
     private final int low;
+    private final int margin;
     private final Object lock = new Object();
     private final Set<Runnable> paused = new LinkedHashSet<>();
     private final Thread thread;
@@ -115,14 +120,18 @@ public final class ShardedExecutor implements ShardDispatcher {
     Shard(String name, int high) {
       this.high = high;
       this.low = high / 2;
-      this.queue = new ArrayBlockingQueue<>(high + Math.max(64, high) + 1);
+      this.margin = Math.max(64, high) + 1;
+      this.queue = new LinkedBlockingQueue<>(); // bounded in submit
       this.thread = new Thread(this::run, name);
       this.thread.setDaemon(false);
     }
 
     Admission submit(Runnable task, Runnable resumeReading) {
       synchronized (lock) {
-        if (!queue.offer(task)) {
+        // every connection paused at the mark may still hand over what it had already decoded:
+        // the margin grows with them, so a fleet of slow agents is paused, not disconnected
+        int limit = high + margin + PER_PAUSED_CONNECTION * Math.max(0, paused.size() - 1);
+        if (queue.size() >= limit || !queue.offer(task)) {
           return Admission.REFUSED;
         }
         if (queue.size() >= high) {

@@ -2,6 +2,7 @@ package org.labmeter.collector.store;
 
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,6 +19,81 @@ final class BatchPoints {
   static final String BATCHES = "lm_batches";
 
   private BatchPoints() {}
+
+  /**
+   * Appends the same lines as {@link #of} (tags and fields in the same sorted order, one line per
+   * point, each ending in a newline) straight to {@code out}: no {@link Point} objects, no decimal
+   * formatter per double. This is the write path's form; {@link #of} stays the reference.
+   */
+  static void appendTo(
+      StringBuilder out, SignedBatch signed, boolean chainOk, long receivedAtMillis) {
+    Batch batch = signed.batch();
+    int tagsStart = out.length();
+    out.append(',');
+    tag(out, "agent", batch.agentId()).append(',');
+    tag(out, "instrument", batch.instrumentId()).append(' ');
+    int tagsEnd = out.length();
+    String tags = out.substring(tagsStart, tagsEnd);
+    out.setLength(tagsStart);
+    for (Sample s : batch.samples()) {
+      out.append(SAMPLES).append(tags);
+      if (Double.isFinite(s.energyKwh())) {
+        appendDouble(out.append("energy_kwh="), s.energyKwh()).append(',');
+      }
+      out.append("epoch=").append(batch.epoch()).append("i,");
+      if (Double.isFinite(s.powerW())) {
+        appendDouble(out.append("power_w="), s.powerW()).append(',');
+      }
+      out.append("quality=").append(s.quality().code()).append("i,");
+      out.append("run_flag=").append(s.runFlag().code()).append("i,");
+      out.append("seq=").append(batch.sequence()).append("i,");
+      out.append("verified=").append(chainOk).append(' ');
+      out.append(s.timestampMillis()).append('\n');
+    }
+    out.append(BATCHES).append(tags);
+    out.append("chain_ok=").append(chainOk).append(",envelope=\"");
+    appendBase64(out, signed);
+    out.append("\",epoch=").append(batch.epoch());
+    out.append("i,first_ts=").append(batch.firstTimestampMillis());
+    out.append("i,hash=\"").append(signed.hash().toHex());
+    out.append("\",last_ts=").append(batch.lastTimestampMillis());
+    out.append("i,prev_hash=\"").append(batch.previousHash().toHex());
+    out.append("\",received_at=").append(receivedAtMillis);
+    out.append("i,sample_count=").append(batch.samples().size());
+    out.append("i,seq=").append(batch.sequence());
+    out.append("i ").append(batch.firstTimestampMillis()).append('\n');
+  }
+
+  private static StringBuilder tag(StringBuilder out, String key, String value) {
+    out.append(key).append('=');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ',' || c == '=' || c == ' ') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out;
+  }
+
+  /** As the client writes a double: plain decimal digits, at least one after the point. */
+  private static StringBuilder appendDouble(StringBuilder out, double value) {
+    double abs = Math.abs(value);
+    if (abs == 0 || (abs >= 1e-3 && abs < 1e7)) {
+      return out.append(value); // Double.toString: no exponent in this range
+    }
+    String plain = new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
+    out.append(plain);
+    return plain.indexOf('.') < 0 ? out.append(".0") : out;
+  }
+
+  /** The envelope in base64, without the copies {@code Base64.encodeToString} makes. */
+  private static void appendBase64(StringBuilder out, SignedBatch signed) {
+    byte[] encoded = Base64.getEncoder().encode(signed.envelope());
+    for (byte b : encoded) {
+      out.append((char) b);
+    }
+  }
 
   /**
    * @param chainOk whether the batch links to its chain head; the signature is already checked, so

@@ -79,6 +79,37 @@ class ShardedExecutorTest {
   }
 
   @Test
+  void manyPausedConnectionsEachGetRoomForWhatTheyHadDecoded() throws InterruptedException {
+    // mark 4, margin 65: one connection alone is refused at 69 queued (above); 200 connections
+    // that each hand over 3 tasks after the mark (600 + 4) fit in 69 + 32 x 199
+    ShardedExecutor executor = new ShardedExecutor(1, 4, "test-worker");
+    CountDownLatch release = new CountDownLatch(1);
+    holdWorker(executor, release);
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger resumed = new AtomicInteger();
+    List<Admission> answers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      answers.add(executor.submit("a", done::incrementAndGet, () -> {}));
+    }
+    Runnable[] connections = new Runnable[200];
+    for (int c = 0; c < connections.length; c++) {
+      connections[c] = resumed::incrementAndGet;
+    }
+    for (int round = 0; round < 3; round++) {
+      for (Runnable connection : connections) {
+        answers.add(executor.submit("a", done::incrementAndGet, connection));
+      }
+    }
+
+    assertThat(answers).doesNotContain(Admission.REFUSED);
+    assertThat(answers.subList(4, answers.size())).containsOnly(Admission.PAUSE_READING);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> done.get() == 604);
+    await().atMost(Duration.ofSeconds(5)).until(() -> resumed.get() == 200);
+    executor.shutdown(Duration.ofSeconds(5));
+  }
+
+  @Test
   void shutdownFinishesQueuedWorkAndRefusesNewWork() {
     ShardedExecutor executor = new ShardedExecutor(2, 1000, "test-worker");
     AtomicInteger done = new AtomicInteger();

@@ -71,4 +71,52 @@ class BatchPointsTest {
     assertThat(points.get(0).toLineProtocol()).contains("verified=false");
     assertThat(points.get(1).toLineProtocol()).contains("chain_ok=false");
   }
+
+  @Test
+  void theDirectLinesAreThePointsLines() {
+    double[] values = {
+      0.0,
+      -0.0,
+      1.0,
+      1500.5,
+      42.25,
+      0.001,
+      0.0001,
+      1e-9,
+      9_999_999.5,
+      1e7,
+      123_456_789.125,
+      1e21,
+      -3.5e8,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      0.1 + 0.2
+    };
+    for (int k = 0; k < values.length; k++) {
+      SignedBatch signed =
+          BatchCodec.sign(
+              new Batch(
+                  "agent-1",
+                  "nmr-1",
+                  7,
+                  100 + k,
+                  BatchHash.digest(new byte[] {(byte) k}),
+                  T0,
+                  0,
+                  List.of(
+                      new Sample(T0, values[k], -values[k], RunFlag.IDLE, Quality.GOOD),
+                      Sample.unavailable(T0 + 1_000),
+                      new Sample(
+                          T0 + 2_000, Double.NaN, values[k], RunFlag.RUNNING, Quality.GOOD))),
+              TestBatches.signer(1));
+      StringBuilder direct = new StringBuilder();
+      BatchPoints.appendTo(direct, signed, k % 2 == 0, T0 + k);
+
+      StringBuilder expected = new StringBuilder();
+      for (Point p : BatchPoints.of(signed, k % 2 == 0, T0 + k)) {
+        expected.append(p.toLineProtocol()).append('\n');
+      }
+      assertThat(direct.toString()).as("value %s", values[k]).isEqualTo(expected.toString());
+    }
+  }
 }

@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,5 +54,26 @@ class JdbcChainHeadsTest {
       assertThat(rs.getString(2)).isEqualTo(h1.toHex()).hasSize(64);
       assertThat(rs.getTimestamp(3).toInstant()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
     }
+  }
+
+  @Test
+  void headsOfAGroupAreSavedTogetherInsertingOnlyTheNewChains() {
+    JdbcChainHeads heads = new JdbcChainHeads(dataSource);
+    heads.createTableIfMissing();
+    BatchHash h0 = BatchHash.digest(new byte[] {0});
+    BatchHash h1 = BatchHash.digest(new byte[] {1});
+    heads.advance("agent-1", "nmr-1", new ChainHead(4, h0));
+    Map<ChainId, ChainHead> group = new LinkedHashMap<>();
+    group.put(new ChainId("agent-1", "nmr-1"), new ChainHead(9, h1));
+    group.put(new ChainId("agent-2", "nmr-2"), new ChainHead(0, h0));
+    group.put(new ChainId("agent-3", "ms-1"), new ChainHead(3, h1));
+
+    heads.advanceAll(group);
+
+    assertThat(heads.find("agent-1", "nmr-1")).contains(new ChainHead(9, h1));
+    JdbcChainHeads reopened = new JdbcChainHeads(dataSource);
+    assertThat(reopened.find("agent-1", "nmr-1")).contains(new ChainHead(9, h1));
+    assertThat(reopened.find("agent-2", "nmr-2")).contains(new ChainHead(0, h0));
+    assertThat(reopened.find("agent-3", "ms-1")).contains(new ChainHead(3, h1));
   }
 }
