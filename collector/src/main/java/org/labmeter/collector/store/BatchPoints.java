@@ -26,7 +26,11 @@ final class BatchPoints {
    * formatter per double. This is the write path's form; {@link #of} stays the reference.
    */
   static void appendTo(
-      StringBuilder out, SignedBatch signed, boolean chainOk, long receivedAtMillis) {
+      StringBuilder out,
+      SignedBatch signed,
+      boolean chainOk,
+      long receivedAtMillis,
+      long writtenAtMillis) {
     Batch batch = signed.batch();
     int tagsStart = out.length();
     out.append(',');
@@ -61,6 +65,7 @@ final class BatchPoints {
     out.append("\",received_at=").append(receivedAtMillis);
     out.append("i,sample_count=").append(batch.samples().size());
     out.append("i,seq=").append(batch.sequence());
+    out.append("i,written_at=").append(writtenAtMillis);
     out.append("i ").append(batch.firstTimestampMillis()).append('\n');
   }
 
@@ -98,14 +103,15 @@ final class BatchPoints {
   /**
    * @param chainOk whether the batch links to its chain head; the signature is already checked, so
    *     this is also the samples' {@code verified} flag
+   * @param writtenAtMillis now, when the row is written
    * @param receivedAtMillis when the collector received the batch; {@code written_at} says when
    *     this row was (re)written: a relinked or swept batch, or one replayed from the spool, is
    *     written later than it was received, and readers that cache or aggregate look for changes by
    *     it
    */
-  static List<Point> of(SignedBatch signed, boolean chainOk, long receivedAtMillis) {
+  static List<Point> of(
+      SignedBatch signed, boolean chainOk, long receivedAtMillis, long writtenAtMillis) {
     Batch batch = signed.batch();
-    long writtenAt = System.currentTimeMillis();
     List<Point> points = new ArrayList<>(batch.samples().size() + 1);
     for (Sample s : batch.samples()) {
       Point p =
@@ -139,7 +145,7 @@ final class BatchPoints {
             .addField("hash", signed.hash().toHex())
             .addField("chain_ok", chainOk)
             .addField("received_at", receivedAtMillis)
-            .addField("written_at", writtenAt)
+            .addField("written_at", writtenAtMillis)
             .addField("envelope", Base64.getEncoder().encodeToString(signed.envelope()))
             .time(batch.firstTimestampMillis(), WritePrecision.MS));
     return points;

@@ -87,8 +87,9 @@ public final class SampleWriter implements BatchStore, AutoCloseable {
     }
     // line protocol built directly: a Point per sample cost more CPU than verifying its batch
     StringBuilder lines = new StringBuilder(batches.size() * LINE_BYTES_PER_BATCH_GUESS);
+    long writtenAt = System.currentTimeMillis();
     for (BatchWrite b : batches) {
-      BatchPoints.appendTo(lines, b.batch(), b.chainOk(), b.receivedAtMillis());
+      BatchPoints.appendTo(lines, b.batch(), b.chainOk(), b.receivedAtMillis(), writtenAt);
     }
     lines.setLength(lines.length() - 1); // the client separates records itself
     try {

@@ -37,7 +37,7 @@ class BatchPointsTest {
                     Sample.unavailable(T0 + 1_000))),
             TestBatches.signer(1));
 
-    List<Point> points = BatchPoints.of(signed, true, T0 + 5_000);
+    List<Point> points = BatchPoints.of(signed, true, T0 + 5_000, T0 + 6_000);
 
     assertThat(points).hasSize(3);
     assertThat(points.get(0).toLineProtocol())
@@ -57,7 +57,8 @@ class BatchPointsTest {
                 + signed.hash().toHex()
                 + "\",last_ts=1704067201000i,prev_hash=\""
                 + previous.toHex()
-                + "\",received_at=1704067205000i,sample_count=2i,seq=12i 1704067200000");
+                + "\",received_at=1704067205000i,sample_count=2i,seq=12i,written_at=1704067206000i"
+                + " 1704067200000");
     assertThat(points.get(2).getPrecision()).isEqualTo(WritePrecision.MS);
   }
 
@@ -66,7 +67,7 @@ class BatchPointsTest {
     SignedBatch signed =
         TestBatches.batch(TestBatches.signer(1), "agent-1", "nmr-1", 5, BatchHash.ZERO, T0, 1);
 
-    List<Point> points = BatchPoints.of(signed, false, T0);
+    List<Point> points = BatchPoints.of(signed, false, T0, T0 + 1_000);
 
     assertThat(points.get(0).toLineProtocol()).contains("verified=false");
     assertThat(points.get(1).toLineProtocol()).contains("chain_ok=false");
@@ -110,10 +111,10 @@ class BatchPointsTest {
                           T0 + 2_000, Double.NaN, values[k], RunFlag.RUNNING, Quality.GOOD))),
               TestBatches.signer(1));
       StringBuilder direct = new StringBuilder();
-      BatchPoints.appendTo(direct, signed, k % 2 == 0, T0 + k);
+      BatchPoints.appendTo(direct, signed, k % 2 == 0, T0 + k, T0 + 2 * k);
 
       StringBuilder expected = new StringBuilder();
-      for (Point p : BatchPoints.of(signed, k % 2 == 0, T0 + k)) {
+      for (Point p : BatchPoints.of(signed, k % 2 == 0, T0 + k, T0 + 2 * k)) {
         expected.append(p.toLineProtocol()).append('\n');
       }
       assertThat(direct.toString()).as("value %s", values[k]).isEqualTo(expected.toString());
