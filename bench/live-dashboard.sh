@@ -21,7 +21,7 @@ cp -r metering-api/target/classes "$work/main"; cp -r metering-api/target/test-c
 cp="$work/test:$work/main:$(cat "$cpfile")"
 java -Xmx3g -cp "$cp" org.labmeter.metering.bench.LiveBenchServer "$work/data" "$instruments" 20 24 >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 600); do [ -s "$work/data/port" ] && break; kill -0 "$server" || { cat "$work/server.log"; exit 1; }; sleep 0.5; done
 base="http://127.0.0.1:$(cat "$work/data/port")"
 auth="Authorization: Bearer $(cat "$work/data/token")"

@@ -23,7 +23,6 @@ import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.auth.AuthResult;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.ingest.IngestOutcome;
-import org.labmeter.collector.ingest.ShardDispatcher.Admission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +62,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
   private ConnectHandshake.Request session;
   private PublishAdmission admission;
   private PublishPacer pacer;
+  private WorkerHandoff handoff;
   private ReadGate gate;
   private ConnectionEnd end;
   private ChannelHandlerContext ctx;
@@ -270,6 +270,16 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             this::pauseForRate,
             () -> gate.resume(ReadGate.Reason.RATE),
             () -> state != State.CONNECTED);
+    handoff =
+        new WorkerHandoff(
+            services.workers(),
+            agentId,
+            ctx.executor(),
+            gate,
+            resumeReading,
+            services.metrics(),
+            () -> services.sessions().draining(),
+            () -> state != State.CONNECTED);
     state = State.CONNECTED;
     ctx.writeAndFlush(ConnectHandshake.accepted(request, limits, maxPacketBytes));
     MqttChannelInitializer.keepAlive(ctx.pipeline(), request.keepAliveSeconds());
@@ -341,13 +351,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             System.currentTimeMillis(),
             abandoned,
             outcome -> onLoop(() -> onProcessed(publish, outcome)));
-    Admission queued = services.workers().submit(agentId, work, resumeReading);
-    if (queued == Admission.REFUSED && services.sessions().draining()) {
+    if (handoff.hand(work) == WorkerHandoff.Result.SHUTTING_DOWN) {
       disconnect(CloseReason.SERVER_SHUTTING_DOWN, "the collector is shutting down");
-    } else if (queued == Admission.REFUSED) {
-      close(CloseReason.OVERLOAD, "worker queue full");
-    } else if (queued == Admission.PAUSE_READING && gate.pause(ReadGate.Reason.WORKERS)) {
-      services.metrics().backpressurePaused();
     }
   }
 

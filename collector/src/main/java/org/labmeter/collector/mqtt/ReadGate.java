@@ -17,6 +17,8 @@ final class ReadGate {
     WORKERS,
     /** The agent is over its publish rate. */
     RATE,
+    /** Publishes wait in the connection for room in the agent's worker queue. */
+    HELD,
   }
 
   private final Channel channel;
