@@ -18,9 +18,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
-    description = "The edge agent: run it, or manage its signing key.",
+    description = "The edge agent: run it, probe a device, simulate instruments, manage its key.",
     subcommands = {
       AgentCommand.Run.class,
+      AgentCommand.Probe.class,
+      AgentSimulateCommand.class,
       AgentCommand.Keygen.class,
       AgentCommand.Fingerprint.class
     })
@@ -28,6 +30,24 @@ final class AgentCommand implements Runnable {
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Runs the agent until the process is asked to stop (Ctrl-C, SIGTERM), then closes it. */
+  static void runUntilStopped(EdgeAgent agent) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "agent-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Command(
@@ -43,21 +63,7 @@ final class AgentCommand implements Runnable {
 
     @Override
     public void run() {
-      EdgeAgent agent = AgentMain.run(config);
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    agent.close();
-                    stopped.countDown();
-                  },
-                  "agent-shutdown"));
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      runUntilStopped(AgentMain.run(config));
     }
   }
 

@@ -1,6 +1,9 @@
 package org.labmeter.metering.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import org.labmeter.metering.dashboard.HeadlessChromium;
 
 /**
@@ -20,19 +23,23 @@ public final class FleetPageBench {
     try (HeadlessChromium browser = new HeadlessChromium(1400, 900)) {
       for (int r = 0; r < runs; r++) {
         browser.open(base + "/?run=" + r + fragment);
-        JsonNode t = null;
-        for (int tries = 0; tries < 300 && (t == null || t.isNull()); tries++) {
-          t =
-              browser.script(
-                  "var m = performance.getEntriesByName('labmeter:fleet-rendered');"
-                      + " if (!m.length) return null;"
-                      + " var n = performance.getEntriesByType('navigation')[0];"
-                      + " return {rendered: m[0].startTime, rows: document.querySelectorAll('#rows tr').length,"
-                      + " domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd};");
-          if (t == null || t.isNull()) {
-            Thread.sleep(50);
-          }
-        }
+        // the page marks the moment its table is filled; the timing is the page's own, polling
+        // only fetches it
+        JsonNode t =
+            await()
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                    () ->
+                        browser.script(
+                            "var m = performance.getEntriesByName('labmeter:fleet-rendered');"
+                                + " if (!m.length) return null;"
+                                + " var n = performance.getEntriesByType('navigation')[0];"
+                                + " return {rendered: m[0].startTime, rows:"
+                                + " document.querySelectorAll('#rows tr').length,"
+                                + " domContentLoaded: n.domContentLoadedEventEnd, load:"
+                                + " n.loadEventEnd};"),
+                    node -> node != null && !node.isNull());
         System.out.printf(
             "run %d: %d rows rendered at %.0f ms after navigation start (DOMContentLoaded %.0f ms,"
                 + " load %.0f ms)%n",
