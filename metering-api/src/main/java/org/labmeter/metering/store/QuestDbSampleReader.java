@@ -9,6 +9,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.labmeter.metering.derive.ObservationSeries;
 import org.labmeter.wire.Quality;
 import org.labmeter.wire.RunFlag;
@@ -23,7 +28,17 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
       "SELECT cast(ts AS LONG), power_w, run_flag, quality, verified FROM lm_samples"
           + " WHERE instrument = ? AND ts >= cast(? AS TIMESTAMP) AND ts < cast(? AS TIMESTAMP)";
 
+  /** Windows longer than this are read as consecutive time slices on several connections. */
+  static final long SLICED_ABOVE_MILLIS = 7L * 24 * 3_600_000L;
+
+  /**
+   * Slices of a long window read at once: the read of a long window is bounded by decoding rows on
+   * one connection, on both sides, so slices on separate connections overlap that work.
+   */
+  static final int SLICES = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
   private final HikariDataSource dataSource;
+  private final ExecutorService slicer;
 
   public QuestDbSampleReader(String jdbcUrl, String user, String password) {
     HikariConfig config = new HikariConfig();
@@ -35,10 +50,56 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
     config.setConnectionTestQuery("SELECT 1");
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
+    AtomicInteger threads = new AtomicInteger();
+    this.slicer =
+        Executors.newFixedThreadPool(
+            SLICES,
+            r -> {
+              Thread t = new Thread(r, "sample-reader-slice-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
+  /**
+   * The samples of [from, to), in time order. A window longer than {@link #SLICED_ABOVE_MILLIS} is
+   * cut into {@link #SLICES} consecutive slices read at once and joined: each sample falls in
+   * exactly one slice, so the result is what one read of the whole window gives.
+   */
   @Override
   public ObservationSeries read(String instrumentId, long fromMillis, long toMillis) {
+    if (toMillis - fromMillis <= SLICED_ABOVE_MILLIS) {
+      return readSlice(instrumentId, fromMillis, toMillis);
+    }
+    long step = Math.floorDiv(toMillis - fromMillis + SLICES - 1, SLICES);
+    List<Future<ObservationSeries>> parts = new ArrayList<>(SLICES);
+    for (long a = fromMillis; a < toMillis; a += step) {
+      long from = a;
+      long to = Math.min(toMillis, a + step);
+      parts.add(slicer.submit(() -> readSlice(instrumentId, from, to)));
+    }
+    List<ObservationSeries> read = new ArrayList<>(parts.size());
+    try {
+      for (Future<ObservationSeries> part : parts) {
+        read.add(part.get());
+      }
+    } catch (ExecutionException e) {
+      parts.forEach(f -> f.cancel(true));
+      throw e.getCause() instanceof StoreReadException s
+          ? s
+          : new StoreReadException(
+              "reading samples of instrument " + instrumentId + " failed: " + e.getCause(),
+              e.getCause());
+    } catch (InterruptedException e) {
+      parts.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new StoreReadException(
+          "reading samples of instrument " + instrumentId + " interrupted", e);
+    }
+    return ObservationSeries.concat(read);
+  }
+
+  private ObservationSeries readSlice(String instrumentId, long fromMillis, long toMillis) {
     ObservationSeries.Builder series = ObservationSeries.builder();
     try (Connection c = dataSource.getConnection()) {
       // The PostgreSQL driver honours the fetch size only outside auto-commit; in auto-commit it
@@ -143,6 +204,7 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
 
   @Override
   public void close() {
+    slicer.shutdownNow();
     dataSource.close();
   }
 }

@@ -26,6 +26,22 @@ import org.labmeter.wire.RunFlag;
 class QuestDbSampleReaderTest {
   static final long T0 = 1_772_409_600_000L; // 2026-03-02T00:00:00Z
   static final int ROWS = 250_000;
+  static final long NINE_DAYS = 9L * 24 * 3_600_000L;
+
+  static java.util.List<Long> sparseTimes() {
+    java.util.TreeSet<Long> times = new java.util.TreeSet<>();
+    for (long t = T0; t < T0 + NINE_DAYS; t += 600_000L) {
+      times.add(t);
+    }
+    long step =
+        Math.floorDiv(NINE_DAYS + QuestDbSampleReader.SLICES - 1, QuestDbSampleReader.SLICES);
+    for (int k = 1; k < QuestDbSampleReader.SLICES; k++) {
+      times.add(T0 + k * step - 1);
+      times.add(T0 + k * step);
+      times.add(T0 + k * step + 1);
+    }
+    return java.util.List.copyOf(times);
+  }
 
   @TempDir static Path root;
   static EmbeddedQuestDb db;
@@ -58,8 +74,24 @@ class QuestDbSampleReaderTest {
             .boolColumn("verified", true)
             .at(T0 + i * 1000L, ChronoUnit.MILLIS);
       }
+      // r-3: every 10 minutes for 9 days, plus samples on both sides of the middle, where a
+      // sliced read of the 9 days cuts (two slices or more, each a whole number of milliseconds)
+      for (long t : sparseTimes()) {
+        sender
+            .table("lm_samples")
+            .symbol("instrument", "r-3")
+            .symbol("agent", "a-3")
+            .doubleColumn("power_w", (t - T0) / 1000.0)
+            .longColumn("run_flag", 2)
+            .longColumn("quality", 0)
+            .boolColumn("verified", true)
+            .at(t, ChronoUnit.MILLIS);
+      }
     }
     reader = new QuestDbSampleReader(db.pgJdbcUrl(), "admin", "quest");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> reader.read("r-3", T0, T0 + NINE_DAYS).size() == sparseTimes().size());
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> reader.read("r-1", T0, T0 + ROWS * 1000L).size() == ROWS);
@@ -73,6 +105,25 @@ class QuestDbSampleReaderTest {
     if (db != null) {
       db.close();
     }
+  }
+
+  @Test
+  void aLongWindowReadInSlicesHasEverySampleOnceInOrder() {
+    long nineDays = NINE_DAYS;
+    assertThat(nineDays).isGreaterThan(QuestDbSampleReader.SLICED_ABOVE_MILLIS);
+    ObservationSeries sliced = reader.read("r-3", T0, T0 + nineDays);
+    java.util.List<Long> expected = sparseTimes();
+    assertThat(sliced.size()).isEqualTo(expected.size());
+    for (int i = 0; i < sliced.size(); i++) {
+      assertThat(sliced.timestampMillis(i)).isEqualTo(expected.get(i));
+      assertThat(sliced.powerW(i)).isEqualTo((expected.get(i) - T0) / 1000.0);
+    }
+    // the same as two reads short enough not to be sliced
+    long half = nineDays / 2;
+    assertThat(
+            reader.read("r-3", T0, T0 + half).size()
+                + reader.read("r-3", T0 + half, T0 + nineDays).size())
+        .isEqualTo(expected.size());
   }
 
   @Test
