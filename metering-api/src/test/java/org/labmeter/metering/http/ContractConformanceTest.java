@@ -26,11 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.store.StoreSchema;
@@ -44,6 +44,7 @@ import org.labmeter.metering.registry.Instrument;
 import org.labmeter.metering.registry.Registry;
 import org.labmeter.metering.registry.RelationalStore;
 import org.labmeter.metering.store.QuestDbSampleReader;
+import org.labmeter.metering.testing.TestStore;
 import org.labmeter.wire.Ed25519Signer;
 
 /**
@@ -55,6 +56,7 @@ import org.labmeter.wire.Ed25519Signer;
  * imported before attribution, the period is created before its reports and closed before its
  * correction.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContractConformanceTest {
   static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
   static final String WINDOW = "from=2026-03-02T09:00:00Z&to=2026-03-02T12:00:00Z";
@@ -62,6 +64,7 @@ class ContractConformanceTest {
   @TempDir static Path root;
   static EmbeddedQuestDb questDb;
   static QuestDbSampleReader reader;
+  static TestStore testStore;
   static RelationalStore store;
   static final Ed25519Signer AGENT_KEY = Ed25519Signer.generate(new SecureRandom());
   static MeteringApi api;
@@ -72,8 +75,18 @@ class ContractConformanceTest {
   static ResponseValidator validator;
   static JsonObject raw;
 
+  /** The relational store this run uses; the PostgreSQL variant overrides it. */
+  TestStore.Kind kind() {
+    return TestStore.Kind.H2;
+  }
+
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
+    startOn(kind());
+  }
+
+  /** The API on embedded QuestDB and the given relational store, with the calls' fixtures. */
+  static void startOn(TestStore.Kind kind) throws Exception {
     questDb = EmbeddedQuestDb.start(root, 0, 0);
     StoreSchema.ensureQuestDb(questDb.httpUrl());
     try (Sender sender = Sender.fromConfig("http::addr=127.0.0.1:" + questDb.httpPort() + ";")) {
@@ -94,8 +107,8 @@ class ContractConformanceTest {
         .atMost(Duration.ofSeconds(60))
         .until(() -> reader.read("nmr-1", T0, T0 + 3_600_000L).size() == 360);
 
-    store =
-        RelationalStore.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    testStore = TestStore.open(kind);
+    store = testStore.store();
     Registry registry = new Registry(store.dataSource());
     registry.saveFacility(new Facility("inst-a", "Institute A", "甲研究所"));
     registry.addInstrument(
@@ -138,8 +151,8 @@ class ContractConformanceTest {
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
-    if (store != null) {
-      store.close();
+    if (testStore != null) {
+      testStore.close();
     }
     if (reader != null) {
       reader.close();
