@@ -63,6 +63,24 @@ final class ServeCommand implements Callable<Integer> {
               + " a single node subscribing without sharing")
   String bridgeGroup;
 
+  @Option(
+      names = "--api-tls-cert",
+      description = "serve the API over HTTPS with this PEM certificate chain (with --api-tls-key)")
+  Path tlsCert;
+
+  @Option(names = "--api-tls-key", description = "the PEM (PKCS#8) private key of --api-tls-cert")
+  Path tlsKey;
+
+  @Option(
+      names = "--api-tls-pkcs12",
+      description = "serve the API over HTTPS with this PKCS#12 key store instead")
+  Path tlsPkcs12;
+
+  @Option(
+      names = "--api-tls-password-env",
+      description = "environment variable holding the password of --api-tls-pkcs12")
+  String tlsPasswordEnv;
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   Store store;
 
@@ -126,7 +144,8 @@ final class ServeCommand implements Callable<Integer> {
                         .bridgeClientId(clientId())
                         .bridgeGroup("none".equals(bridgeGroup) ? null : bridgeGroup);
                   }
-                }));
+                },
+                this::apiTls));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -137,10 +156,30 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "serve-shutdown"));
     System.out.printf(
-        "LabMeter node running: API http://%s:%d/  MQTT tcp://%s:%d  store %s%n",
-        host, server.apiPort(), host, server.mqttPort(), server.storeHttpUrl());
+        "LabMeter node running: API %s://%s:%d/  MQTT tcp://%s:%d  store %s%n",
+        tlsCert != null || tlsPkcs12 != null ? "https" : "http",
+        host,
+        server.apiPort(),
+        host,
+        server.mqttPort(),
+        server.storeHttpUrl());
     stopped.await();
     return 0;
+  }
+
+  /** The API's TLS settings; the API's config refuses a half-given pair, naming the field. */
+  private void apiTls(org.labmeter.metering.config.ApiConfig.Builder b) {
+    if (tlsCert != null || tlsKey != null) {
+      b.pem(tlsCert, tlsKey);
+    }
+    if (tlsPkcs12 != null) {
+      String password = tlsPasswordEnv == null ? null : System.getenv(tlsPasswordEnv);
+      if (tlsPasswordEnv != null && password == null) {
+        throw new IllegalArgumentException(
+            "--api-tls-password-env: " + tlsPasswordEnv + " is not set");
+      }
+      b.pkcs12(tlsPkcs12, password == null ? "" : password);
+    }
   }
 
   private String clientId() {

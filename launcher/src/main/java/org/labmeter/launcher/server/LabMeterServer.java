@@ -40,6 +40,7 @@ public final class LabMeterServer implements AutoCloseable {
    *     fsync there); null to withhold PUBACK instead until the store is back
    * @param collector further collector settings (limits, verification); host, port and store URL
    *     are set from the other options
+   * @param api further API settings (TLS); host and port are set from the other options
    */
   public record Options(
       String registryUrl,
@@ -50,7 +51,33 @@ public final class LabMeterServer implements AutoCloseable {
       int apiPort,
       int mqttPort,
       Path spoolDir,
-      Consumer<CollectorConfigBuilder> collector) {}
+      Consumer<CollectorConfigBuilder> collector,
+      Consumer<ApiConfig.Builder> api) {
+
+    /** Options with the API's defaults beyond host and port (plain HTTP). */
+    public Options(
+        String registryUrl,
+        String registryUser,
+        String registryPassword,
+        StoreLocation store,
+        String bindHost,
+        int apiPort,
+        int mqttPort,
+        Path spoolDir,
+        Consumer<CollectorConfigBuilder> collector) {
+      this(
+          registryUrl,
+          registryUser,
+          registryPassword,
+          store,
+          bindHost,
+          apiPort,
+          mqttPort,
+          spoolDir,
+          collector,
+          b -> {});
+    }
+  }
 
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PrometheusMeterRegistry metrics =
@@ -120,7 +147,11 @@ public final class LabMeterServer implements AutoCloseable {
     reader = new QuestDbSampleReader(pgUrl, pgUser, pgPassword);
     api =
         new MeteringApi(
-            ApiConfig.create(b -> b.host(o.bindHost()).port(o.apiPort())),
+            ApiConfig.create(
+                b -> {
+                  b.host(o.bindHost()).port(o.apiPort());
+                  o.api().accept(b);
+                }),
             registry,
             reader,
             metrics);
