@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.labmeter.collector.records.AgentStatus;
@@ -42,6 +43,9 @@ public final class RecordTables implements IngestRecords, AutoCloseable {
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean stopping;
+
+  /** Opened by {@link #close()}: ends a retry pause at once, so a stop never waits it out. */
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   /** Starts the writer thread; {@code writer} stays the caller's to close, after this. */
   public RecordTables(SampleWriter writer, MeterRegistry registry) {
@@ -121,7 +125,7 @@ public final class RecordTables implements IngestRecords, AutoCloseable {
             e.getMessage(),
             backoff);
         try {
-          Thread.sleep(backoff); // retry pause on this thread only; nothing waits on it
+          stopSignal.await(backoff, TimeUnit.MILLISECONDS); // a stop cuts the pause short
         } catch (InterruptedException ie) {
           return;
         }
@@ -139,6 +143,7 @@ public final class RecordTables implements IngestRecords, AutoCloseable {
       return;
     }
     stopping = true;
+    stopSignal.countDown();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {
