@@ -1,6 +1,7 @@
 package org.labmeter.collector.store;
 
 import io.questdb.ServerMain;
+import io.questdb.cairo.CairoEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -78,6 +79,11 @@ public final class EmbeddedQuestDb implements AutoCloseable {
 
   public int pgPort() {
     return pgPort;
+  }
+
+  /** The engine itself, for reading in this JVM without the wire protocol. */
+  public CairoEngine engine() {
+    return server.getEngine();
   }
 
   public Path root() {

@@ -2,6 +2,7 @@ package org.labmeter.metering.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.questdb.cairo.CairoEngine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,8 +40,17 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
 
   private final HikariDataSource dataSource;
   private final ExecutorService slicer;
+  private final InProcessSampleQuery inProcess;
 
   public QuestDbSampleReader(String jdbcUrl, String user, String password) {
+    this(jdbcUrl, user, password, null);
+  }
+
+  /**
+   * With {@code inProcess} set (QuestDB embedded in this JVM), samples are read through the
+   * engine's own cursor; the wire connection still serves the other queries and the health check.
+   */
+  public QuestDbSampleReader(String jdbcUrl, String user, String password, CairoEngine inProcess) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -50,6 +60,7 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
     config.setConnectionTestQuery("SELECT 1");
     config.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(config);
+    this.inProcess = inProcess == null ? null : new InProcessSampleQuery(inProcess);
     AtomicInteger threads = new AtomicInteger();
     this.slicer =
         Executors.newFixedThreadPool(
@@ -100,6 +111,9 @@ public final class QuestDbSampleReader implements SampleReader, EnergyReader {
   }
 
   private ObservationSeries readSlice(String instrumentId, long fromMillis, long toMillis) {
+    if (inProcess != null) {
+      return inProcess.read(instrumentId, fromMillis, toMillis);
+    }
     ObservationSeries.Builder series = ObservationSeries.builder();
     try (Connection c = dataSource.getConnection()) {
       // The PostgreSQL driver honours the fetch size only outside auto-commit; in auto-commit it

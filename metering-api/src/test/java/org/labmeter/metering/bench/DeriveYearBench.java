@@ -28,7 +28,9 @@ import org.labmeter.metering.store.QuestDbSampleReader;
  * run's result is compared with the derivation of the same samples generated in memory, so a faster
  * reader cannot change a millisecond unnoticed. Run with {@code bench/derive-year.sh}.
  *
- * <p>Arguments: the folder for QuestDB's data (about 2 GB), and the number of timed runs.
+ * <p>Arguments: the folder for QuestDB's data (about 2 GB), the number of timed runs, and the
+ * reader: {@code in-process} (QuestDB's cursor in this JVM, what {@code labmeter serve} uses with
+ * the embedded store; the default) or {@code wire} (PostgreSQL wire, as with an external QuestDB).
  */
 public final class DeriveYearBench {
   static final String INSTRUMENT = "bench-year";
@@ -40,11 +42,12 @@ public final class DeriveYearBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: DeriveYearBench <data folder> [runs=3]");
+      System.err.println("usage: DeriveYearBench <data folder> [runs=3] [in-process|wire]");
       System.exit(2);
     }
     Path folder = Path.of(args[0]);
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    boolean inProcess = args.length <= 2 || !"wire".equals(args[2]);
     Files.createDirectories(folder);
 
     long g0 = System.nanoTime();
@@ -73,7 +76,10 @@ public final class DeriveYearBench {
       } else {
         report("data already loaded under %s", folder);
       }
-      try (QuestDbSampleReader reader = new QuestDbSampleReader(db.pgJdbcUrl(), "admin", "quest")) {
+      report("reader: %s", inProcess ? "in-process (QuestDB's cursor)" : "PostgreSQL wire");
+      try (QuestDbSampleReader reader =
+          new QuestDbSampleReader(
+              db.pgJdbcUrl(), "admin", "quest", inProcess ? db.engine() : null)) {
         for (int run = 1; run <= runs; run++) {
           System.gc();
           long r0 = System.nanoTime();

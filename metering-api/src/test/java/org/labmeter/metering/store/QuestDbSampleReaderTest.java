@@ -1,6 +1,7 @@
 package org.labmeter.metering.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.questdb.client.Sender;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.metering.derive.ObservationSeries;
@@ -21,7 +24,9 @@ import org.labmeter.wire.RunFlag;
  * The reader against the collector's embedded QuestDB and table layout. Instrument r-1 has 250,000
  * rows at 1 Hz, more than one fetch of 200,000; row i has power i/2 W (none in row 7), run flag
  * code i mod 4 (99 in row 11), quality code i mod 3 (99 in row 13) and verified unless i is a
- * multiple of 5. Instrument r-2 has rows at the same times that must not leak in.
+ * multiple of 5. Instrument r-2 has rows at the same times that must not leak in. Every test runs
+ * on both paths: the PostgreSQL wire protocol (an external QuestDB) and QuestDB's own cursor in
+ * this JVM (the embedded store).
  */
 class QuestDbSampleReaderTest {
   static final long T0 = 1_772_409_600_000L; // 2026-03-02T00:00:00Z
@@ -45,7 +50,12 @@ class QuestDbSampleReaderTest {
 
   @TempDir static Path root;
   static EmbeddedQuestDb db;
-  static QuestDbSampleReader reader;
+  static QuestDbSampleReader wireReader;
+  static QuestDbSampleReader inProcessReader;
+
+  static QuestDbSampleReader reader(String path) {
+    return "wire".equals(path) ? wireReader : inProcessReader;
+  }
 
   @BeforeAll
   static void load() throws Exception {
@@ -88,27 +98,32 @@ class QuestDbSampleReaderTest {
             .at(t, ChronoUnit.MILLIS);
       }
     }
-    reader = new QuestDbSampleReader(db.pgJdbcUrl(), "admin", "quest");
+    wireReader = new QuestDbSampleReader(db.pgJdbcUrl(), "admin", "quest");
+    inProcessReader = new QuestDbSampleReader(db.pgJdbcUrl(), "admin", "quest", db.engine());
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> reader.read("r-3", T0, T0 + NINE_DAYS).size() == sparseTimes().size());
+        .until(() -> wireReader.read("r-3", T0, T0 + NINE_DAYS).size() == sparseTimes().size());
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> reader.read("r-1", T0, T0 + ROWS * 1000L).size() == ROWS);
+        .until(() -> wireReader.read("r-1", T0, T0 + ROWS * 1000L).size() == ROWS);
   }
 
   @AfterAll
   static void stop() {
-    if (reader != null) {
-      reader.close();
+    for (QuestDbSampleReader r : new QuestDbSampleReader[] {wireReader, inProcessReader}) {
+      if (r != null) {
+        r.close();
+      }
     }
     if (db != null) {
       db.close();
     }
   }
 
-  @Test
-  void aLongWindowReadInSlicesHasEverySampleOnceInOrder() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"wire", "in-process"})
+  void aLongWindowReadInSlicesHasEverySampleOnceInOrder(String path) {
+    QuestDbSampleReader reader = reader(path);
     long nineDays = NINE_DAYS;
     assertThat(nineDays).isGreaterThan(QuestDbSampleReader.SLICED_ABOVE_MILLIS);
     ObservationSeries sliced = reader.read("r-3", T0, T0 + nineDays);
@@ -126,8 +141,10 @@ class QuestDbSampleReaderTest {
         .isEqualTo(expected.size());
   }
 
-  @Test
-  void readsTheWindowAcrossFetchesColumnByColumn() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"wire", "in-process"})
+  void readsTheWindowAcrossFetchesColumnByColumn(String path) {
+    QuestDbSampleReader reader = reader(path);
     // [row 1, row 240,000): 239,999 samples; sample k is row k + 1.
     ObservationSeries s = reader.read("r-1", T0 + 1000, T0 + 240_000_000L);
 
@@ -149,14 +166,40 @@ class QuestDbSampleReaderTest {
     assertRow(s, 210_001, 105_000.5, RunFlag.IDLE, Quality.SUSPECT, true); // second fetch
   }
 
-  @Test
-  void readsOnlyTheAskedInstrumentAndNothingOutsideTheWindow() {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"wire", "in-process"})
+  void readsOnlyTheAskedInstrumentAndNothingOutsideTheWindow(String path) {
+    QuestDbSampleReader reader = reader(path);
     ObservationSeries r2 = reader.read("r-2", T0, T0 + ROWS * 1000L);
     assertThat(r2.size()).isEqualTo(10);
     assertThat(r2.powerW(9)).isEqualTo(-1.0);
 
     assertThat(reader.read("r-1", T0 + ROWS * 1000L, T0 + 2 * ROWS * 1000L).isEmpty()).isTrue();
     assertThat(reader.read("unknown", T0, T0 + ROWS * 1000L).isEmpty()).isTrue();
+  }
+
+  @Test
+  void bothPathsGiveTheSameSeriesAndAMissingTableIsAStoreError() {
+    ObservationSeries wire = wireReader.read("r-1", T0, T0 + ROWS * 1000L);
+    ObservationSeries inProcess = inProcessReader.read("r-1", T0, T0 + ROWS * 1000L);
+    assertThat(inProcess.size()).isEqualTo(wire.size());
+    for (int k = 0; k < wire.size(); k++) {
+      assertThat(inProcess.timestampMillis(k)).isEqualTo(wire.timestampMillis(k));
+      assertThat(Double.doubleToLongBits(inProcess.powerW(k)))
+          .isEqualTo(Double.doubleToLongBits(wire.powerW(k)));
+      assertThat(inProcess.runFlag(k)).isEqualTo(wire.runFlag(k));
+      assertThat(inProcess.quality(k)).isEqualTo(wire.quality(k));
+      assertThat(inProcess.verified(k)).isEqualTo(wire.verified(k));
+    }
+    // a second engine root without the table: the reader says which instrument and why
+    try (EmbeddedQuestDb empty = EmbeddedQuestDb.start(root.resolve("empty"), 0, 0);
+        QuestDbSampleReader r =
+            new QuestDbSampleReader(empty.pgJdbcUrl(), "admin", "quest", empty.engine())) {
+      assertThatThrownBy(() -> r.read("r-1", T0, T0 + 1000))
+          .isInstanceOf(StoreReadException.class)
+          .hasMessageContaining("r-1")
+          .hasMessageContaining("lm_samples");
+    }
   }
 
   private static void assertRow(
