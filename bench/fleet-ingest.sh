@@ -5,7 +5,8 @@
 #
 # Usage:
 #   bench/fleet-ingest.sh collector RATE SECONDS [AGENTS]   sustained rate, every batch verified and stored
-#     (LOAD_ARGS="--window 30-60" adds a latency report for seconds 30-60 of the run)
+#     (LOAD_ARGS="--window 30-60" adds a latency report for seconds 30-60 of the run;
+#      SERVE_ARGS=--write-behind acknowledges once fsync'd to the spool and writes the store behind it)
 #   bench/fleet-ingest.sh mosquitto RATE SECONDS [AGENTS]   the same load into Mosquitto, one QoS 1 subscriber
 #   bench/fleet-ingest.sh idle AGENTS                       heap of the collector with AGENTS idle connections
 #   bench/fleet-ingest.sh outage RATE OUTAGE_SECONDS [AGENTS]  store down for OUTAGE_SECONDS under load
@@ -68,7 +69,7 @@ case "$mode" in
   collector)
     rate=$2 seconds=$3 agents=${4:-1000}
     file=$(prepare "$rate" "$seconds" "$agents")
-    start_server "$agents"
+    start_server "$agents" ${SERVE_ARGS:-}
     "${CLI[@]}" bench-fleet load --port "$port" --agents "$agents" --rate "$rate" --seconds "$seconds" --file "$file" ${LOAD_ARGS:-}
     ask count COUNT
     ask quit QUIT >/dev/null ;;

@@ -19,6 +19,7 @@ import org.labmeter.collector.auth.Authenticator;
 import org.labmeter.collector.bridge.MqttBridge;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.StoreKind;
+import org.labmeter.collector.ingest.GroupCommitLimits;
 import org.labmeter.collector.ingest.ShardedExecutor;
 import org.labmeter.collector.ingest.VerifyingPublishSink;
 import org.labmeter.collector.metrics.CollectorMetrics;
@@ -137,6 +138,21 @@ public final class Collector implements AutoCloseable {
     }
   }
 
+  /**
+   * How much a worker takes into one group. With write-behind a group ends in one fsync of the
+   * spool (well under a millisecond), so groups stay small and a batch waits for few others'
+   * verification; the store still gets large groups from the replay thread.
+   */
+  static GroupCommitLimits workerGroups(CollectorConfig config) {
+    GroupCommitLimits configured = config.groupCommit();
+    if (config.spool() == null || !config.spool().writeBehind()) {
+      return configured;
+    }
+    return new GroupCommitLimits(
+        Math.min(configured.maxBatches(), GroupCommitLimits.WRITE_BEHIND.maxBatches()),
+        Math.min(configured.maxBytes(), GroupCommitLimits.WRITE_BEHIND.maxBytes()));
+  }
+
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
     records = new RecordTables(writer, registry);
@@ -156,7 +172,7 @@ public final class Collector implements AutoCloseable {
             config.workerShards(),
             config.shardQueueCapacity(),
             "collector-worker",
-            config.groupCommit());
+            workerGroups(config));
     authExecutor =
         new ThreadPoolExecutor(
             config.authThreads(),

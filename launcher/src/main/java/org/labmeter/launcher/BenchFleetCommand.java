@@ -66,9 +66,14 @@ final class BenchFleetCommand implements Runnable {
     @Option(names = "--spool", description = "spool to disk while the store is down")
     boolean spool;
 
+    @Option(
+        names = "--write-behind",
+        description = "every group fsync'd to the spool and acknowledged there (implies --spool)")
+    boolean writeBehind;
+
     @Override
     public Integer call() throws Exception {
-      FleetBench.serve(agents, port, data, spool, System.out);
+      FleetBench.serve(agents, port, data, spool || writeBehind, writeBehind, System.out);
       return 0;
     }
   }

@@ -25,7 +25,7 @@ public final class CollectorConfigBuilder {
   private Duration connectTimeout = Duration.ofSeconds(10);
   private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private int workerShards = Math.max(2, Runtime.getRuntime().availableProcessors());
-  private int shardQueueCapacity = 256;
+  private int shardQueueCapacity = 2048;
   private GroupCommitLimits groupCommit = GroupCommitLimits.DEFAULT;
   private int authThreads = 2;
   private Duration futureSkew = Duration.ofMinutes(5);
@@ -47,6 +47,7 @@ public final class CollectorConfigBuilder {
   private int spoolUnhealthyPercent = 50;
   private Duration spoolRetryBackoffMax = SpoolSettings.DEFAULT_RETRY_BACKOFF_MAX;
   private boolean spoolTuned;
+  private boolean spoolWriteBehind;
   private String bridgeUri;
   private String bridgeClientId;
   private String bridgeGroup = BridgeSettings.DEFAULT_GROUP;
@@ -163,6 +164,16 @@ public final class CollectorConfigBuilder {
     return this;
   }
 
+  /**
+   * Every accepted group is fsync'd to the spool and acknowledged there, and written to the store
+   * behind it (see {@link SpoolSettings#writeBehind()}).
+   */
+  public CollectorConfigBuilder spoolWriteBehind(boolean value) {
+    this.spoolWriteBehind = value;
+    this.spoolTuned = true;
+    return this;
+  }
+
   public CollectorConfigBuilder spoolRetryBackoffMax(Duration value) {
     this.spoolRetryBackoffMax = value;
     this.spoolTuned = true;
@@ -191,7 +202,8 @@ public final class CollectorConfigBuilder {
         SpoolSettings.DEFAULT_BACKPRESSURE_MAX_WAIT,
         spoolMaxBytes / 100 * spoolUnhealthyPercent,
         spoolRetryBackoffMax,
-        groupCommit);
+        groupCommit,
+        spoolWriteBehind);
   }
 
   public CollectorConfigBuilder mqttHost(String value) {

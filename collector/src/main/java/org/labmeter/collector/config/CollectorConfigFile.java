@@ -178,6 +178,9 @@ final class CollectorConfigFile {
         new Key(
             "spoolRetryBackoffMax",
             (b, n) -> b.spoolRetryBackoffMax(duration("spool.retryBackoffMax", n))));
+    spool.put(
+        "writeBehind",
+        new Key("spoolWriteBehind", (b, n) -> b.spoolWriteBehind(bool("spool.writeBehind", n))));
     Map<String, Key> bridge = new LinkedHashMap<>();
     bridge.put("uri", new Key("bridgeUri", (b, n) -> b.bridgeUri(text("bridge.uri", n))));
     bridge.put(

@@ -10,8 +10,18 @@ package org.labmeter.collector.ingest;
  *     one); the line-protocol request is about eight times the envelope bytes for small batches
  */
 public record GroupCommitLimits(int maxBatches, int maxBytes) {
-  /** 256 batches or 512 KiB of envelopes, about 4 MB of line protocol. */
-  public static final GroupCommitLimits DEFAULT = new GroupCommitLimits(256, 512 * 1024);
+  /**
+   * 2,048 batches or 1 MiB of envelopes (about 4 MB of line protocol for 10-sample batches): each
+   * store request is one fsync'd commit, so larger groups under load are what lets a small node
+   * keep up (fleet benchmark, docs/performance.md).
+   */
+  public static final GroupCommitLimits DEFAULT = new GroupCommitLimits(2048, 1024 * 1024);
+
+  /**
+   * A worker's groups with write-behind (at most; a smaller configured limit wins): each ends in an
+   * fsync of the spool, not a store commit.
+   */
+  public static final GroupCommitLimits WRITE_BEHIND = new GroupCommitLimits(64, 128 * 1024);
 
   /** One task per group: every publish its own store request. */
   public static final GroupCommitLimits NONE = new GroupCommitLimits(1, 1);

@@ -47,6 +47,7 @@ public final class DiskSpool implements AutoCloseable {
   private long nextSegment;
   private SpoolPosition done;
   private boolean broken;
+  private boolean reuseDrainedSegment;
   private boolean closed;
   private volatile long records;
   private volatile long bytes;
@@ -107,6 +108,14 @@ public final class DiskSpool implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * With {@code true}, a drained spool keeps its active segment file (until it is full) instead of
+   * starting a new one at the next append; for write-behind, where it drains continually.
+   */
+  public synchronized void reuseDrainedSegment(boolean value) {
+    this.reuseDrainedSegment = value;
+  }
+
   /** Segment files on disk, for tests and operators. */
   public synchronized int segmentCount() {
     return segments.size();
@@ -159,15 +168,25 @@ public final class DiskSpool implements AutoCloseable {
    * Reads the oldest waiting records, at most {@code maxRecords} and, unless it is the first,
    * {@code maxBytes} of records. Does not move the replay position.
    */
-  public synchronized SpoolSlice peek(int maxRecords, long maxBytes) throws IOException {
-    checkUsable();
+  public SpoolSlice peek(int maxRecords, long maxBytes) throws IOException {
+    // Read outside the lock, so that appends (the workers' fsyncs) do not wait for a replay read:
+    // what lies between the replay position and the committed records never changes, and only
+    // markDone, called by the same reader, moves the position or deletes segments.
+    SpoolPosition pos;
+    long committed;
+    TreeMap<Long, Long> segments;
+    synchronized (this) {
+      checkUsable();
+      pos = done;
+      committed = records;
+      segments = new TreeMap<>(this.segments);
+    }
     List<BatchWrite> out = new ArrayList<>();
-    SpoolPosition pos = done;
     int n = 0;
     long size = 0;
     Map<Long, FileChannel> open = new TreeMap<>();
     try {
-      while (n < maxRecords && n < records) {
+      while (n < maxRecords && n < committed) {
         Long length = segments.get(pos.segment());
         if (length == null || pos.offset() >= length) {
           Long next = segments.higherKey(pos.segment());
@@ -233,7 +252,11 @@ public final class DiskSpool implements AutoCloseable {
         break;
       }
     }
-    if (leftRecords <= 0) {
+    if (leftRecords <= 0 && reuseDrainedSegment && active != null && activeSegment >= 0) {
+      // write-behind drains the spool many times a second: keep appending to the same file
+      // rather than creating (and fsyncing the directory for) a new one each time
+      next = new SpoolPosition(activeSegment, segments.get(activeSegment));
+    } else if (leftRecords <= 0) {
       next = new SpoolPosition(Math.max(nextSegment, next.segment() + 1), 0);
       nextSegment = next.segment();
     }

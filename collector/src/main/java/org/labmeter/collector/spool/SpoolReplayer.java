@@ -29,6 +29,7 @@ final class SpoolReplayer implements Runnable {
   private final long backoffMaxNanos;
   private final SpoolMetrics metrics;
   private final Runnable onProgress;
+  private final boolean logDrained;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition stop = lock.newCondition();
@@ -36,6 +37,7 @@ final class SpoolReplayer implements Runnable {
 
   /**
    * @param onProgress runs after each replayed group, on this thread
+   * @param logDrained log each time the spool runs empty (not when every write passes through it)
    */
   SpoolReplayer(
       DiskSpool spool,
@@ -43,7 +45,9 @@ final class SpoolReplayer implements Runnable {
       GroupCommitLimits group,
       Duration backoffMax,
       SpoolMetrics metrics,
-      Runnable onProgress) {
+      Runnable onProgress,
+      boolean logDrained) {
+    this.logDrained = logDrained;
     this.spool = spool;
     this.store = store;
     this.group = group;
@@ -126,7 +130,7 @@ final class SpoolReplayer implements Runnable {
       failing = false;
       backoff = BACKOFF_MIN_NANOS;
       onProgress.run();
-      if (spool.isEmpty()) {
+      if (logDrained && spool.isEmpty()) {
         LOG.info(
             "Spool {} drained: {} batches replayed to the store; new batches go straight to it",
             spool.directory(),

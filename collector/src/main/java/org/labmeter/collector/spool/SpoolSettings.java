@@ -21,6 +21,10 @@ import org.labmeter.collector.ingest.GroupCommitLimits;
  * @param unhealthyBytes from this depth on, {@link SpoolingBatchStore#healthy()} is false
  * @param retryBackoffMax longest pause between replay attempts while the store is down
  * @param replayGroup how many spooled batches one replay request carries
+ * @param writeBehind every group goes to the spool first and is acknowledged once fsync'd there;
+ *     the replay thread writes to the store in large groups behind it. PUBACK latency is then an
+ *     fsync of one file, whatever the store's commit costs. Off: the spool is used only while the
+ *     store fails or is behind
  */
 public record SpoolSettings(
     Path directory,
@@ -30,7 +34,8 @@ public record SpoolSettings(
     Duration backpressureMaxWait,
     long unhealthyBytes,
     Duration retryBackoffMax,
-    GroupCommitLimits replayGroup) {
+    GroupCommitLimits replayGroup,
+    boolean writeBehind) {
 
   public static final long DEFAULT_MAX_BYTES = 1024L * 1024 * 1024;
   public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
@@ -69,6 +74,20 @@ public record SpoolSettings(
         DEFAULT_BACKPRESSURE_MAX_WAIT,
         DEFAULT_MAX_BYTES / 100 * 50,
         DEFAULT_RETRY_BACKOFF_MAX,
-        GroupCommitLimits.DEFAULT);
+        GroupCommitLimits.DEFAULT,
+        false);
+  }
+
+  public SpoolSettings withWriteBehind(boolean value) {
+    return new SpoolSettings(
+        directory,
+        maxBytes,
+        segmentBytes,
+        backpressureBytes,
+        backpressureMaxWait,
+        unhealthyBytes,
+        retryBackoffMax,
+        replayGroup,
+        value);
   }
 }

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link BatchStore} that accepts a group when the real store did, or when the group is fsync'd
  * to the collector's {@link DiskSpool}: either way the batches are durable, so the caller may send
- * PUBACK. While the spool holds anything, new groups go behind it rather than to the store, so an
- * agent's batches reach the store in the order they arrived; a {@link SpoolReplayer} thread moves
- * them on once the store takes writes again.
+ * PUBACK. With {@link SpoolSettings#writeBehind()} every group takes the second way, and the store
+ * is written only by the replay thread. While the spool holds anything, new groups go behind it
+ * rather than to the store, so an agent's batches reach the store in the order they arrived; a
+ * {@link SpoolReplayer} thread moves them on once the store takes writes again.
  *
  * <p>Bounds: from {@link SpoolSettings#backpressureBytes()} on, a write waits (on the calling
  * worker, up to {@link SpoolSettings#backpressureMaxWait()}) for replay to make room; the worker's
@@ -59,9 +60,11 @@ public final class SpoolingBatchStore implements BatchStore, AutoCloseable {
             settings.replayGroup(),
             settings.retryBackoffMax(),
             metrics,
-            this::roomMade);
+            this::roomMade,
+            !settings.writeBehind());
     this.replayThread = new Thread(replayer, SpoolReplayer.THREAD_NAME);
     this.spooling = !spool.isEmpty();
+    spool.reuseDrainedSegment(settings.writeBehind());
   }
 
   /**
@@ -94,7 +97,7 @@ public final class SpoolingBatchStore implements BatchStore, AutoCloseable {
     if (batches.isEmpty()) {
       return;
     }
-    if (spool.isEmpty()) {
+    if (!settings.writeBehind() && spool.isEmpty()) {
       try {
         store.write(batches);
         return;

@@ -121,7 +121,7 @@ class CollectorConfigTest {
         write(
             """
             mqtt:    { host: 0.0.0.0, port: 1883, maxPacketBytes: 261282, connectTimeout: 10s, ioThreads: 2 }
-            workers: { shards: 4, queueCapacity: 256, authThreads: 2 }
+            workers: { shards: 4, queueCapacity: 2048, authThreads: 2 }
             verify:  { futureSkew: 5m, lateAfter: 1h, quarantineSize: 100 }
             store:   { kind: QUESTDB, url: "http://127.0.0.1:9000", token: null, org: labmeter, bucket: labmeter, timeout: 30s }
             """);
@@ -194,6 +194,7 @@ class CollectorConfigTest {
               backpressurePercent: 90
               unhealthyPercent: 25
               retryBackoffMax: 2s
+              writeBehind: true
             """);
 
     SpoolSettings spool = CollectorConfig.load(file).spool();
@@ -208,7 +209,8 @@ class CollectorConfigTest {
                 Duration.ofSeconds(5),
                 500_000_000L, // 2,000,000,000 / 100 * 25
                 Duration.ofSeconds(2),
-                GroupCommitLimits.DEFAULT));
+                GroupCommitLimits.DEFAULT,
+                true));
     assertThat(CollectorConfig.create(b -> b.spoolDirectory(Path.of("s"))).spool())
         .isEqualTo(SpoolSettings.defaults(Path.of("s")));
   }
@@ -220,7 +222,7 @@ class CollectorConfigTest {
     Path noDirectory = write("spool:\n  maxBytes: 2000000\n");
 
     assertThatThrownBy(() -> CollectorConfig.load(small))
-        .hasMessage(small + ": spool.maxBytes: must be 1048576..1099511627776, got 1000");
+        .hasMessage(small + ": spool.maxBytes: must be 2097152..1099511627776, got 1000");
     assertThatThrownBy(() -> CollectorConfig.load(percent))
         .hasMessage(percent + ": spool.backpressurePercent: must be 1..100, got 0");
     assertThatThrownBy(() -> CollectorConfig.load(noDirectory))

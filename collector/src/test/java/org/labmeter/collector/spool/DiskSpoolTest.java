@@ -77,6 +77,34 @@ class DiskSpoolTest {
   }
 
   @Test
+  void aDrainedSpoolThatReusesItsSegmentKeepsAppendingToTheSameFileAndRecoversAfterIt()
+      throws Exception {
+    List<BatchWrite> w = writes(4);
+    try (DiskSpool spool = DiskSpool.open(dir, BIG, BIG)) {
+      spool.reuseDrainedSegment(true);
+      spool.append(w.subList(0, 2));
+      spool.markDone(spool.peek(10, BIG));
+      assertThat(spool.isEmpty()).isTrue();
+      assertThat(spool.oldestReceivedAtMillis()).isEqualTo(-1);
+
+      spool.append(w.subList(2, 3)); // same file, after the replayed records
+      assertThat(segmentFiles())
+          .extracting(p -> p.getFileName().toString())
+          .containsExactly("segment-00000000000000000000.spool");
+      SpoolSlice slice = spool.peek(10, BIG);
+      assertThat(slice.batches()).isEqualTo(w.subList(2, 3));
+      assertThat(slice.end()).isEqualTo(new SpoolPosition(0, 3 * RECORD));
+    }
+    // the replay position stays inside the file: a restart replays only the record after it
+    try (DiskSpool reopened = DiskSpool.open(dir, BIG, BIG)) {
+      assertThat(reopened.records()).isEqualTo(1);
+      assertThat(reopened.peek(10, BIG).batches()).isEqualTo(w.subList(2, 3));
+      reopened.append(w.subList(3, 4));
+      assertThat(reopened.peek(10, BIG).batches()).isEqualTo(w.subList(2, 4));
+    }
+  }
+
+  @Test
   void aReplayGroupKeepsToItsLimitsButAlwaysTakesOneRecord() throws Exception {
     try (DiskSpool spool = DiskSpool.open(dir, BIG, BIG)) {
       spool.append(writes(3));

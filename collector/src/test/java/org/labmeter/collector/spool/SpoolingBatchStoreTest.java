@@ -64,6 +64,16 @@ class SpoolingBatchStoreTest {
   private SpoolingBatchStore open(
       long maxBytes, long backpressureBytes, Duration maxWait, long unhealthyBytes)
       throws Exception {
+    return open(maxBytes, backpressureBytes, maxWait, unhealthyBytes, false);
+  }
+
+  private SpoolingBatchStore open(
+      long maxBytes,
+      long backpressureBytes,
+      Duration maxWait,
+      long unhealthyBytes,
+      boolean writeBehind)
+      throws Exception {
     SpoolingBatchStore s =
         SpoolingBatchStore.open(
             store,
@@ -75,7 +85,8 @@ class SpoolingBatchStoreTest {
                 maxWait,
                 unhealthyBytes,
                 Duration.ofMillis(200),
-                GroupCommitLimits.DEFAULT),
+                GroupCommitLimits.DEFAULT,
+                writeBehind),
             registry);
     opened.add(s);
     s.start().join();
@@ -222,5 +233,45 @@ class SpoolingBatchStoreTest {
 
     await().atMost(Duration.ofSeconds(10)).until(() -> second.depthRecords() == 0);
     assertThat(store.stored).containsExactly(0L, 1L, 2L);
+  }
+
+  @Test
+  void writeBehindAcknowledgesOnceSpooledAndTheReplayWritesEachBatchOnceInOrder() throws Exception {
+    // the store is down: with write-behind a write still returns (fsync'd in the spool) and nothing
+    // has been tried against the store on the caller's thread
+    store.up = false;
+    SpoolingBatchStore spooling = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
+
+    spooling.write(writes(0, 2));
+    spooling.write(writes(2, 3));
+    assertThat(counter("collector.spool.appended")).isEqualTo(5);
+
+    store.up = true;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spooling.depthRecords() == 0 && counter("collector.spool.replayed") >= 5);
+    assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L, 4L);
+
+    // with the store up and the spool empty, a write still goes through the spool, never direct
+    spooling.write(writes(5, 1));
+    assertThat(counter("collector.spool.appended")).isEqualTo(6);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> spooling.depthRecords() == 0 && counter("collector.spool.replayed") >= 6);
+    assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void writeBehindKeepsWhatWasAcknowledgedAcrossARestart() throws Exception {
+    store.up = false;
+    SpoolingBatchStore first = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
+    first.write(writes(0, 4));
+    first.close();
+    assertThat(store.stored).isEmpty();
+
+    store.up = true;
+    SpoolingBatchStore second = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> second.depthRecords() == 0);
+    assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L);
   }
 }

@@ -13,9 +13,10 @@ public final class FleetBench {
     FleetBatches.prepare(file, agents, batchesPerAgent, samples, out);
   }
 
-  public static void serve(int agents, int port, Path data, boolean spool, PrintStream out)
+  public static void serve(
+      int agents, int port, Path data, boolean spool, boolean writeBehind, PrintStream out)
       throws Exception {
-    new FleetServer(agents, port, data, spool, out).run();
+    new FleetServer(agents, port, data, spool, writeBehind, out).run();
   }
 
   public static void load(

@@ -50,14 +50,17 @@ public final class FleetServer {
   private final int port;
   private final Path root;
   private final boolean spool;
+  private final boolean writeBehind;
   private final PrintStream out;
   private EmbeddedQuestDb store;
 
-  public FleetServer(int agents, int port, Path root, boolean spool, PrintStream out) {
+  public FleetServer(
+      int agents, int port, Path root, boolean spool, boolean writeBehind, PrintStream out) {
     this.agents = agents;
     this.port = port;
     this.root = root;
     this.spool = spool;
+    this.writeBehind = writeBehind;
     this.out = out;
   }
 
@@ -91,7 +94,7 @@ public final class FleetServer {
             b -> {
               b.mqttPort(port).storeUrl(store.httpUrl());
               if (spool) {
-                b.spoolDirectory(root.resolve("spool"));
+                b.spoolDirectory(root.resolve("spool")).spoolWriteBehind(writeBehind);
               }
             });
     Collector collector =
