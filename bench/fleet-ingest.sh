@@ -6,7 +6,8 @@
 # Usage:
 #   bench/fleet-ingest.sh collector RATE SECONDS [AGENTS]   sustained rate, every batch verified and stored
 #     (LOAD_ARGS="--window 30-60" adds a latency report for seconds 30-60 of the run;
-#      SERVE_ARGS=--write-behind acknowledges once fsync'd to the spool and writes the store behind it)
+#      SERVE_ARGS=--write-behind acknowledges once fsync'd to the spool and writes the store behind it;
+#      in outage mode SERVE_ARGS="--replay-max-rate N" paces the spool's replay)
 #   bench/fleet-ingest.sh mosquitto RATE SECONDS [AGENTS]   the same load into Mosquitto, one QoS 1 subscriber
 #   bench/fleet-ingest.sh idle AGENTS                       heap of the collector with AGENTS idle connections
 #   bench/fleet-ingest.sh outage RATE OUTAGE_SECONDS [AGENTS]  store down for OUTAGE_SECONDS under load
@@ -106,7 +107,7 @@ CONF
     before=${BEFORE_SECONDS:-60} after=$(( outage * 2 / 3 + 120 ))
     seconds=$(( before + outage + after ))
     file=$(prepare "$rate" "$seconds" "$agents")
-    start_server "$agents" --spool
+    start_server "$agents" "--spool ${SERVE_ARGS:-}"
     "${CLI[@]}" bench-fleet load --port "$port" --agents "$agents" --rate "$rate" --seconds "$seconds" \
       --file "$file" --window "0-$before" --window "$before-$(( before + outage ))" \
       --window "$(( before + outage ))-$seconds" >"$run/load.log" 2>&1 &

@@ -71,9 +71,16 @@ final class BenchFleetCommand implements Runnable {
         description = "every group fsync'd to the spool and acknowledged there (implies --spool)")
     boolean writeBehind;
 
+    @Option(
+        names = "--replay-max-rate",
+        defaultValue = "0",
+        description = "most batches/s the spool replays to the store, 0 for no limit")
+    int replayMaxRate;
+
     @Override
     public Integer call() throws Exception {
-      FleetBench.serve(agents, port, data, spool || writeBehind, writeBehind, System.out);
+      FleetBench.serve(
+          agents, port, data, spool || writeBehind, writeBehind, replayMaxRate, System.out);
       return 0;
     }
   }

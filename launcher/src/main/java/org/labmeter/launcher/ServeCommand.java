@@ -43,6 +43,13 @@ final class ServeCommand implements Callable<Integer> {
   Path spoolDir;
 
   @Option(
+      names = "--write-behind",
+      description =
+          "with --spool-dir: acknowledge each batch once it is fsync'd to the spool and write the"
+              + " store behind it in large groups (PUBACK latency without the store's commit)")
+  boolean writeBehind;
+
+  @Option(
       names = "--bridge-uri",
       description =
           "also take agents' telemetry from this broker (tcp://host:port) through a shared"
@@ -113,6 +120,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (writeBehind && spoolDir == null) {
+      System.err.println("--write-behind needs --spool-dir (the spool is where batches are kept)");
+      return 2;
+    }
     StoreLocation location;
     if (store.embeddedDir != null) {
       location = new StoreLocation.Embedded(store.embeddedDir, 9000, 8812);
@@ -139,6 +150,9 @@ final class ServeCommand implements Callable<Integer> {
                 mqttPort,
                 spoolDir,
                 b -> {
+                  if (writeBehind) {
+                    b.spoolWriteBehind(true);
+                  }
                   if (bridgeUri != null) {
                     b.bridgeUri(bridgeUri)
                         .bridgeClientId(clientId())

@@ -48,6 +48,7 @@ public final class CollectorConfigBuilder {
   private Duration spoolRetryBackoffMax = SpoolSettings.DEFAULT_RETRY_BACKOFF_MAX;
   private boolean spoolTuned;
   private boolean spoolWriteBehind;
+  private int spoolReplayMaxRate;
   private String bridgeUri;
   private String bridgeClientId;
   private String bridgeGroup = BridgeSettings.DEFAULT_GROUP;
@@ -174,6 +175,13 @@ public final class CollectorConfigBuilder {
     return this;
   }
 
+  /** Most batches per second the spool's replay writes to the store; 0 (default) for no limit. */
+  public CollectorConfigBuilder spoolReplayMaxRate(int value) {
+    this.spoolReplayMaxRate = value;
+    this.spoolTuned = true;
+    return this;
+  }
+
   public CollectorConfigBuilder spoolRetryBackoffMax(Duration value) {
     this.spoolRetryBackoffMax = value;
     this.spoolTuned = true;
@@ -194,6 +202,7 @@ public final class CollectorConfigBuilder {
     range("spoolBackpressurePercent", spoolBackpressurePercent, 1, 100);
     range("spoolUnhealthyPercent", spoolUnhealthyPercent, 0, 100);
     positive("spoolRetryBackoffMax", spoolRetryBackoffMax, Duration.ofMinutes(10));
+    range("spoolReplayMaxRate", spoolReplayMaxRate, 0, 10_000_000);
     return new SpoolSettings(
         spoolDirectory,
         spoolMaxBytes,
@@ -203,7 +212,8 @@ public final class CollectorConfigBuilder {
         spoolMaxBytes / 100 * spoolUnhealthyPercent,
         spoolRetryBackoffMax,
         groupCommit,
-        spoolWriteBehind);
+        spoolWriteBehind,
+        spoolReplayMaxRate);
   }
 
   public CollectorConfigBuilder mqttHost(String value) {

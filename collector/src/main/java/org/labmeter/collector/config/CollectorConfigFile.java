@@ -181,6 +181,11 @@ final class CollectorConfigFile {
     spool.put(
         "writeBehind",
         new Key("spoolWriteBehind", (b, n) -> b.spoolWriteBehind(bool("spool.writeBehind", n))));
+    spool.put(
+        "replayMaxRate",
+        new Key(
+            "spoolReplayMaxRate",
+            (b, n) -> b.spoolReplayMaxRate(integer("spool.replayMaxRate", n))));
     Map<String, Key> bridge = new LinkedHashMap<>();
     bridge.put("uri", new Key("bridgeUri", (b, n) -> b.bridgeUri(text("bridge.uri", n))));
     bridge.put(

@@ -30,6 +30,7 @@ final class SpoolReplayer implements Runnable {
   private final SpoolMetrics metrics;
   private final Runnable onProgress;
   private final boolean logDrained;
+  private final long nanosPerBatch;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition stop = lock.newCondition();
@@ -38,6 +39,7 @@ final class SpoolReplayer implements Runnable {
   /**
    * @param onProgress runs after each replayed group, on this thread
    * @param logDrained log each time the spool runs empty (not when every write passes through it)
+   * @param maxRate most batches per second written, 0 for no limit
    */
   SpoolReplayer(
       DiskSpool spool,
@@ -46,8 +48,10 @@ final class SpoolReplayer implements Runnable {
       Duration backoffMax,
       SpoolMetrics metrics,
       Runnable onProgress,
-      boolean logDrained) {
+      boolean logDrained,
+      int maxRate) {
     this.logDrained = logDrained;
+    this.nanosPerBatch = maxRate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / maxRate;
     this.spool = spool;
     this.store = store;
     this.group = group;
@@ -89,6 +93,7 @@ final class SpoolReplayer implements Runnable {
         continue;
       }
       SpoolSlice slice;
+      long began = System.nanoTime();
       try {
         slice = spool.peek(group.maxBatches(), group.maxBytes());
         if (slice.records() == 0) {
@@ -130,6 +135,7 @@ final class SpoolReplayer implements Runnable {
       failing = false;
       backoff = BACKOFF_MIN_NANOS;
       onProgress.run();
+      pace(began, slice.batches().size());
       if (logDrained && spool.isEmpty()) {
         LOG.info(
             "Spool {} drained: {} batches replayed to the store; new batches go straight to it",
@@ -151,6 +157,18 @@ final class SpoolReplayer implements Runnable {
       stopping = true;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** With a rate limit, waits until {@code batches} at that rate have taken their time. */
+  private void pace(long beganNanos, int batches) {
+    if (nanosPerBatch == 0) {
+      return;
+    }
+    long due = beganNanos + nanosPerBatch * batches;
+    for (long left = due - System.nanoTime(); left > 0 && !stopping; ) {
+      await(stop, left);
+      left = due - System.nanoTime();
     }
   }
 

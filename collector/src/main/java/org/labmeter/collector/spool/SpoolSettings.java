@@ -25,6 +25,8 @@ import org.labmeter.collector.ingest.GroupCommitLimits;
  *     the replay thread writes to the store in large groups behind it. PUBACK latency is then an
  *     fsync of one file, whatever the store's commit costs. Off: the spool is used only while the
  *     store fails or is behind
+ * @param replayMaxRate most batches per second the replay writes, 0 for no limit: a backlog after
+ *     an outage then drains at that pace and leaves the rest of the node's CPU to live traffic
  */
 public record SpoolSettings(
     Path directory,
@@ -35,7 +37,8 @@ public record SpoolSettings(
     long unhealthyBytes,
     Duration retryBackoffMax,
     GroupCommitLimits replayGroup,
-    boolean writeBehind) {
+    boolean writeBehind,
+    int replayMaxRate) {
 
   public static final long DEFAULT_MAX_BYTES = 1024L * 1024 * 1024;
   public static final long DEFAULT_SEGMENT_BYTES = 16L * 1024 * 1024;
@@ -56,6 +59,9 @@ public record SpoolSettings(
     if (unhealthyBytes < 0 || unhealthyBytes > maxBytes) {
       throw new IllegalArgumentException("unhealthyBytes must be 0.." + maxBytes);
     }
+    if (replayMaxRate < 0) {
+      throw new IllegalArgumentException("replayMaxRate must be >= 0, got " + replayMaxRate);
+    }
     if (retryBackoffMax.isNegative() || retryBackoffMax.isZero()) {
       throw new IllegalArgumentException("retryBackoffMax must be more than 0s");
     }
@@ -75,7 +81,8 @@ public record SpoolSettings(
         DEFAULT_MAX_BYTES / 100 * 50,
         DEFAULT_RETRY_BACKOFF_MAX,
         GroupCommitLimits.DEFAULT,
-        false);
+        false,
+        0);
   }
 
   public SpoolSettings withWriteBehind(boolean value) {
@@ -88,6 +95,7 @@ public record SpoolSettings(
         unhealthyBytes,
         retryBackoffMax,
         replayGroup,
-        value);
+        value,
+        replayMaxRate);
   }
 }

@@ -61,7 +61,8 @@ public final class SpoolingBatchStore implements BatchStore, AutoCloseable {
             settings.retryBackoffMax(),
             metrics,
             this::roomMade,
-            !settings.writeBehind());
+            !settings.writeBehind(),
+            settings.replayMaxRate());
     this.replayThread = new Thread(replayer, SpoolReplayer.THREAD_NAME);
     this.spooling = !spool.isEmpty();
     spool.reuseDrainedSegment(settings.writeBehind());

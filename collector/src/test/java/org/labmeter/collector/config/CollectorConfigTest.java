@@ -195,6 +195,7 @@ class CollectorConfigTest {
               unhealthyPercent: 25
               retryBackoffMax: 2s
               writeBehind: true
+              replayMaxRate: 5000
             """);
 
     SpoolSettings spool = CollectorConfig.load(file).spool();
@@ -210,7 +211,8 @@ class CollectorConfigTest {
                 500_000_000L, // 2,000,000,000 / 100 * 25
                 Duration.ofSeconds(2),
                 GroupCommitLimits.DEFAULT,
-                true));
+                true,
+                5000));
     assertThat(CollectorConfig.create(b -> b.spoolDirectory(Path.of("s"))).spool())
         .isEqualTo(SpoolSettings.defaults(Path.of("s")));
   }
@@ -220,11 +222,14 @@ class CollectorConfigTest {
     Path small = write("spool:\n  directory: s\n  maxBytes: 1000\n");
     Path percent = write("spool:\n  directory: s\n  backpressurePercent: 0\n");
     Path noDirectory = write("spool:\n  maxBytes: 2000000\n");
+    Path rate = write("spool:\n  directory: s\n  replayMaxRate: -1\n");
 
     assertThatThrownBy(() -> CollectorConfig.load(small))
         .hasMessage(small + ": spool.maxBytes: must be 2097152..1099511627776, got 1000");
     assertThatThrownBy(() -> CollectorConfig.load(percent))
         .hasMessage(percent + ": spool.backpressurePercent: must be 1..100, got 0");
+    assertThatThrownBy(() -> CollectorConfig.load(rate))
+        .hasMessage(rate + ": spool.replayMaxRate: must be 0..10000000, got -1");
     assertThatThrownBy(() -> CollectorConfig.load(noDirectory))
         .hasMessageStartingWith(noDirectory + ": spool.directory: must be set when other spool");
   }

@@ -86,7 +86,8 @@ class SpoolingBatchStoreTest {
                 unhealthyBytes,
                 Duration.ofMillis(200),
                 GroupCommitLimits.DEFAULT,
-                writeBehind),
+                writeBehind,
+                0),
             registry);
     opened.add(s);
     s.start().join();
@@ -273,5 +274,40 @@ class SpoolingBatchStoreTest {
     SpoolingBatchStore second = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
     await().atMost(Duration.ofSeconds(10)).until(() -> second.depthRecords() == 0);
     assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L);
+  }
+
+  @Test
+  void aReplayRateLimitPacesTheDrainAndKeepsItsOrder() throws Exception {
+    store.up = false;
+    SpoolingBatchStore spooling =
+        SpoolingBatchStore.open(
+            store,
+            new SpoolSettings(
+                dir,
+                1 << 20,
+                1 << 20,
+                1 << 20,
+                Duration.ofSeconds(30),
+                1 << 20,
+                Duration.ofMillis(200),
+                new GroupCommitLimits(10, 1 << 20),
+                false,
+                100), // 100 batches/s: five groups of 10 take at least 0.4 s after the first
+            registry);
+    opened.add(spooling);
+    spooling.start().join();
+    spooling.write(writes(0, 50));
+
+    long began = System.nanoTime();
+    store.up = true;
+    await().atMost(Duration.ofSeconds(10)).until(() -> spooling.depthRecords() == 0);
+    long tookMillis = (System.nanoTime() - began) / 1_000_000;
+
+    assertThat(tookMillis).isGreaterThanOrEqualTo(380);
+    List<Long> expected = new ArrayList<>();
+    for (long i = 0; i < 50; i++) {
+      expected.add(i);
+    }
+    assertThat(store.stored).containsExactlyElementsOf(expected);
   }
 }

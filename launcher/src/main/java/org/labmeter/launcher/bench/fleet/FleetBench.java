@@ -14,9 +14,15 @@ public final class FleetBench {
   }
 
   public static void serve(
-      int agents, int port, Path data, boolean spool, boolean writeBehind, PrintStream out)
+      int agents,
+      int port,
+      Path data,
+      boolean spool,
+      boolean writeBehind,
+      int replayMaxRate,
+      PrintStream out)
       throws Exception {
-    new FleetServer(agents, port, data, spool, writeBehind, out).run();
+    new FleetServer(agents, port, data, spool, writeBehind, replayMaxRate, out).run();
   }
 
   public static void load(

@@ -51,11 +51,19 @@ public final class FleetServer {
   private final Path root;
   private final boolean spool;
   private final boolean writeBehind;
+  private final int replayMaxRate;
   private final PrintStream out;
   private EmbeddedQuestDb store;
 
   public FleetServer(
-      int agents, int port, Path root, boolean spool, boolean writeBehind, PrintStream out) {
+      int agents,
+      int port,
+      Path root,
+      boolean spool,
+      boolean writeBehind,
+      int replayMaxRate,
+      PrintStream out) {
+    this.replayMaxRate = replayMaxRate;
     this.agents = agents;
     this.port = port;
     this.root = root;
@@ -94,7 +102,9 @@ public final class FleetServer {
             b -> {
               b.mqttPort(port).storeUrl(store.httpUrl());
               if (spool) {
-                b.spoolDirectory(root.resolve("spool")).spoolWriteBehind(writeBehind);
+                b.spoolDirectory(root.resolve("spool"))
+                    .spoolWriteBehind(writeBehind)
+                    .spoolReplayMaxRate(replayMaxRate);
               }
             });
     Collector collector =
