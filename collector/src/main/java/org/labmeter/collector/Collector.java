@@ -65,6 +65,7 @@ public final class Collector implements AutoCloseable {
   private final Object lifecycle = new Object();
 
   private volatile SampleWriter writer;
+  private volatile BatchStore batchStore;
   private volatile RecordTables records;
   private volatile SpoolingBatchStore spool;
   private volatile ShardedExecutor workers;
@@ -90,6 +91,16 @@ public final class Collector implements AutoCloseable {
     this.quarantine = new Quarantine(config.quarantineSize());
     this.chainHeads = chainHeads;
     this.registry = registry;
+  }
+
+  /**
+   * Writes accepted batches through {@code store} instead of the line-protocol client, e.g. an
+   * {@link org.labmeter.collector.store.InProcessBatchStore} on the embedded QuestDB. Call before
+   * {@link #start}; quarantine and agent-status records still go to {@code store.url}.
+   */
+  public Collector batchStore(BatchStore store) {
+    this.batchStore = store;
+    return this;
   }
 
   /**
@@ -156,7 +167,7 @@ public final class Collector implements AutoCloseable {
   private CompletableFuture<Void> bind() {
     writer = SampleWriter.create(config);
     records = new RecordTables(writer, registry);
-    BatchStore store = writer;
+    BatchStore store = batchStore != null ? batchStore : writer;
     if (config.spool() != null) {
       try {
         spool = SpoolingBatchStore.open(writer, config.spool(), registry);

@@ -77,10 +77,24 @@ final class BenchFleetCommand implements Runnable {
         description = "most batches/s the spool replays to the store, 0 for no limit")
     int replayMaxRate;
 
+    @Option(
+        names = "--in-process-store",
+        description =
+            "write batches through the embedded QuestDB's WAL writers, as labmeter serve does"
+                + " with an embedded store (default: line protocol over HTTP)")
+    boolean inProcessStore;
+
     @Override
     public Integer call() throws Exception {
       FleetBench.serve(
-          agents, port, data, spool || writeBehind, writeBehind, replayMaxRate, System.out);
+          agents,
+          port,
+          data,
+          spool || writeBehind,
+          writeBehind,
+          replayMaxRate,
+          inProcessStore,
+          System.out);
       return 0;
     }
   }

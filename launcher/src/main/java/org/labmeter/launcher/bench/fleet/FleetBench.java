@@ -20,9 +20,11 @@ public final class FleetBench {
       boolean spool,
       boolean writeBehind,
       int replayMaxRate,
+      boolean inProcessStore,
       PrintStream out)
       throws Exception {
-    new FleetServer(agents, port, data, spool, writeBehind, replayMaxRate, out).run();
+    new FleetServer(agents, port, data, spool, writeBehind, replayMaxRate, inProcessStore, out)
+        .run();
   }
 
   public static void load(

@@ -24,6 +24,7 @@ import org.labmeter.collector.auth.CredentialHash;
 import org.labmeter.collector.auth.InMemoryAgentDirectory;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.store.InProcessBatchStore;
 import org.labmeter.collector.verify.InMemoryChainHeads;
 import org.labmeter.wire.AgentPublicKey;
 import org.labmeter.wire.Batch;
@@ -52,8 +53,9 @@ public final class FleetServer {
   private final boolean spool;
   private final boolean writeBehind;
   private final int replayMaxRate;
+  private final boolean inProcessStore;
   private final PrintStream out;
-  private EmbeddedQuestDb store;
+  private volatile EmbeddedQuestDb store;
 
   public FleetServer(
       int agents,
@@ -62,8 +64,10 @@ public final class FleetServer {
       boolean spool,
       boolean writeBehind,
       int replayMaxRate,
+      boolean inProcessStore,
       PrintStream out) {
     this.replayMaxRate = replayMaxRate;
+    this.inProcessStore = inProcessStore;
     this.agents = agents;
     this.port = port;
     this.root = root;
@@ -109,6 +113,9 @@ public final class FleetServer {
             });
     Collector collector =
         new Collector(config, directory, new InMemoryChainHeads(), new SimpleMeterRegistry());
+    if (inProcessStore) {
+      collector.batchStore(new InProcessBatchStore(() -> store.engine()));
+    }
     collector.start().join();
     out.printf("READY port=%d agents=%d store=%s%n", collector.mqttPort(), agents, store.httpUrl());
     out.flush();
