@@ -170,7 +170,7 @@ public final class Collector implements AutoCloseable {
     BatchStore store = batchStore != null ? batchStore : writer;
     if (config.spool() != null) {
       try {
-        spool = SpoolingBatchStore.open(writer, config.spool(), registry);
+        spool = SpoolingBatchStore.open(store, config.spool(), registry);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot open the spool in " + config.spool().directory() + ": " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -18,6 +19,7 @@ import org.labmeter.collector.auth.InMemoryAgentDirectory;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.spool.SpoolingBatchStore;
 import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.store.InProcessBatchStore;
 import org.labmeter.collector.verify.InMemoryChainHeads;
 import org.labmeter.wire.Ed25519Signer;
 import org.labmeter.wire.SignedBatch;
@@ -126,6 +128,62 @@ class SpoolIntegrationTest {
       if (restarted != null) {
         restarted.close();
       }
+    }
+  }
+
+  @Test
+  void withWriteBehindEveryBatchIsSpooledAndReplayedThroughTheGivenStore() throws Exception {
+    EmbeddedQuestDb db = EmbeddedQuestDb.start(dir.resolve("questdb-wb"), 0, 0);
+    long start = (System.currentTimeMillis() / 1000 - 1200) * 1000;
+    List<SignedBatch> chain =
+        TestBatches.chain(KEY, "agent-s", "icp-1", 30, start, SAMPLES_PER_BATCH);
+    InProcessBatchStore inProcess = new InProcessBatchStore(db::engine);
+    AtomicInteger throughIt = new AtomicInteger();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Collector collector =
+        new Collector(
+                CollectorConfig.create(
+                    b ->
+                        b.mqttPort(0)
+                            .storeUrl(db.httpUrl())
+                            .workerShards(2)
+                            .ioThreads(2)
+                            .spoolDirectory(dir.resolve("spool-wb"))
+                            .spoolWriteBehind(true)),
+                new InMemoryAgentDirectory()
+                    .put(TestBatches.agent("agent-s", "secret-s", KEY, "icp-1")),
+                new InMemoryChainHeads(),
+                meters)
+            .batchStore(
+                batches -> {
+                  inProcess.write(batches);
+                  throughIt.addAndGet(batches.size());
+                });
+    try {
+      collector.start().orTimeout(30, TimeUnit.SECONDS).join();
+      MqttClient agent = paho(collector.mqttPort());
+      for (SignedBatch b : chain) {
+        agent.publish("labmeter/v1/agent-s/icp-1/telemetry", b.envelope(), 1, false);
+      }
+      agent.disconnect();
+      agent.close();
+      // every PUBACK came from the spool; the store was written only by the replay, through it
+      assertThat(meters.get("collector.spool.appended").counter().count()).isEqualTo(30);
+      await().atMost(Duration.ofSeconds(30)).until(() -> throughIt.get() == 30);
+      String url = db.httpUrl();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  count(
+                          url,
+                          "select count() from lm_batches where instrument = 'icp-1'"
+                              + " and chain_ok = true")
+                      == 30);
+    } finally {
+      collector.stop();
+      db.close();
     }
   }
 }
