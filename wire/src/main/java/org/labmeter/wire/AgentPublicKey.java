@@ -14,10 +14,15 @@ public final class AgentPublicKey {
 
   private final byte[] encoded;
   private final Ed25519.PublicPoint point;
+  private final Ed25519Group.Affine negated;
 
-  private AgentPublicKey(byte[] encoded, Ed25519.PublicPoint point) {
+  /** Odd multiples of -A for combined checks: built on first use, then kept (about 1.5 kB). */
+  private volatile Ed25519Group.Table negatedTable;
+
+  private AgentPublicKey(byte[] encoded, Ed25519.PublicPoint point, Ed25519Group.Affine negated) {
     this.encoded = encoded;
     this.point = point;
+    this.negated = negated;
   }
 
   /**
@@ -30,10 +35,11 @@ public final class AgentPublicKey {
     }
     byte[] copy = encoded.clone();
     Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(copy, 0);
-    if (point == null) {
+    Ed25519Group.Affine negated = new Ed25519Group.Affine();
+    if (point == null || !Ed25519Group.decode(copy, 0, true, negated)) {
       throw new IllegalArgumentException("not a valid Ed25519 public key");
     }
-    return new AgentPublicKey(copy, point);
+    return new AgentPublicKey(copy, point, negated);
   }
 
   public static AgentPublicKey ofBase64(String base64) {
@@ -66,11 +72,28 @@ public final class AgentPublicKey {
     return out.toString();
   }
 
+  /** The rules are {@link SignatureCheck}'s. */
   boolean verify(byte[] message, int offset, int length, byte[] signature, int signatureOffset) {
     if (signature.length - signatureOffset < Ed25519.SIGNATURE_SIZE) {
       return false;
     }
-    return Ed25519.verify(signature, signatureOffset, point, message, offset, length);
+    return Ed25519.verify(signature, signatureOffset, point, message, offset, length)
+        || SignatureCheck.cofactoredHolds(
+            this, message, offset, length, signature, signatureOffset);
+  }
+
+  /** The encoding itself, not a copy: for hashing only. */
+  byte[] encodedView() {
+    return encoded;
+  }
+
+  Ed25519Group.Table negatedTable() {
+    Ed25519Group.Table t = negatedTable;
+    if (t == null) {
+      t = Ed25519Group.table(negated, Ed25519Group.WIDTH);
+      negatedTable = t;
+    }
+    return t;
   }
 
   @Override

@@ -28,6 +28,11 @@ public final class SignedBatch {
     return envelope.clone();
   }
 
+  /** The envelope itself, not a copy: for checks inside this package. */
+  byte[] envelopeBytes() {
+    return envelope;
+  }
+
   public int envelopeLength() {
     return envelope.length;
   }

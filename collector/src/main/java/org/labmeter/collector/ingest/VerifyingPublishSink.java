@@ -24,7 +24,10 @@ import org.labmeter.collector.verify.ChainLink;
 import org.labmeter.collector.verify.Quarantine;
 import org.labmeter.collector.verify.QuarantinedPayload;
 import org.labmeter.collector.verify.Verdict;
+import org.labmeter.wire.AgentPublicKey;
 import org.labmeter.wire.Batch;
+import org.labmeter.wire.SignatureCheck;
+import org.labmeter.wire.SignedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +36,12 @@ import org.slf4j.LoggerFactory;
  * batch the store does not have, and a failed write leaves everything as if the batches never
  * arrived (the agents resend them).
  *
- * <p>A group of publishes is verified one by one in arrival order, each batch seeing the heads the
- * earlier ones of the group would leave (noted, not yet saved), then all accepted batches go to the
- * store in one request; only after it succeeded are the heads saved, once per chain, and the
- * outcomes acknowledged. If it fails, every publish of the group fails.
+ * <p>A group of publishes is verified in arrival order, each batch seeing the heads the earlier
+ * ones of the group would leave (noted, not yet saved); the signatures of up to {@link
+ * SignatureCheck#MAX_GROUP} publishes at a time are checked together first, which costs about half
+ * of checking them one by one. Then all accepted batches go to the store in one request; only after
+ * it succeeded are the heads saved, once per chain, and the outcomes acknowledged. If it fails,
+ * every publish of the group fails.
  */
 public final class VerifyingPublishSink implements PublishSink {
   private static final Logger LOG = LoggerFactory.getLogger(VerifyingPublishSink.class);
@@ -103,23 +108,42 @@ public final class VerifyingPublishSink implements PublishSink {
     Set<ChainId> touched = new LinkedHashSet<>();
     try {
       while (publishes.hasNext()) {
-        TelemetryPublish p = publishes.next();
-        int i = group.size();
-        group.add(p);
-        outcomes.add(null);
-        touched.add(new ChainId(p.agent().agentId(), p.instrumentId()));
-        Verdict verdict =
-            verifier.verify(
-                p.agent().agentId(),
-                p.instrumentId(),
-                p.agent().publicKey(),
-                p.payload(),
-                p.receivedAtMillis());
-        if (verdict instanceof Verdict.Accepted a) {
-          accepted.add(i);
-          verdicts.add(a);
-        } else {
-          outcomes.set(i, notStored(p, verdict));
+        int from = group.size();
+        List<BatchVerifier.Decoded> decoded = new ArrayList<>();
+        List<SignedBatch> signed = new ArrayList<>();
+        List<AgentPublicKey> keys = new ArrayList<>();
+        while (publishes.hasNext() && group.size() - from < SignatureCheck.MAX_GROUP) {
+          TelemetryPublish p = publishes.next();
+          group.add(p);
+          outcomes.add(null);
+          touched.add(new ChainId(p.agent().agentId(), p.instrumentId()));
+          BatchVerifier.Decoded d =
+              verifier.decode(p.agent().agentId(), p.instrumentId(), p.payload());
+          decoded.add(d);
+          if (d.batch() != null) {
+            signed.add(d.batch());
+            keys.add(p.agent().publicKey());
+          }
+        }
+        boolean[] valid = SignatureCheck.verifyAll(signed, keys);
+        int next = 0;
+        for (int i = from; i < group.size(); i++) {
+          TelemetryPublish p = group.get(i);
+          BatchVerifier.Decoded d = decoded.get(i - from);
+          Verdict verdict;
+          if (d.rejected() != null) {
+            verdict = d.rejected();
+          } else if (!valid[next++]) {
+            verdict = BatchVerifier.badSignature(p.agent().publicKey());
+          } else {
+            verdict = verifier.placeSigned(d.batch(), p.receivedAtMillis());
+          }
+          if (verdict instanceof Verdict.Accepted a) {
+            accepted.add(i);
+            verdicts.add(a);
+          } else {
+            outcomes.set(i, notStored(p, verdict));
+          }
         }
       }
     } catch (RuntimeException e) {

@@ -101,33 +101,70 @@ public final class BatchVerifier {
       AgentPublicKey key,
       byte[] envelope,
       long receivedAtMillis) {
+    Decoded decoded = decode(agentId, instrumentId, envelope);
+    if (decoded.rejected() != null) {
+      return decoded.rejected();
+    }
+    if (!decoded.batch().verify(key)) {
+      return badSignature(key);
+    }
+    return placeSigned(decoded.batch(), receivedAtMillis);
+  }
+
+  /**
+   * A payload decoded and checked against its topic: what can be checked before the signature.
+   * Exactly one of the two is set.
+   */
+  public record Decoded(SignedBatch batch, Verdict.Rejected rejected) {}
+
+  /**
+   * The first step of {@link #verify}: the payload must decode and name the topic's agent and
+   * instrument. For callers that check the signatures of many payloads at once before placing them.
+   */
+  public Decoded decode(String agentId, String instrumentId, byte[] envelope) {
     DecodeResult decoded = BatchCodec.decode(envelope);
     if (decoded instanceof DecodeResult.Malformed m) {
-      return new Verdict.Rejected(RejectReason.MALFORMED, m.reason());
+      return refused(new Verdict.Rejected(RejectReason.MALFORMED, m.reason()));
     }
     if (decoded instanceof DecodeResult.UnsupportedVersion v) {
-      return new Verdict.Rejected(
-          RejectReason.UNSUPPORTED_VERSION, "envelope version " + v.version());
+      return refused(
+          new Verdict.Rejected(
+              RejectReason.UNSUPPORTED_VERSION, "envelope version " + v.version()));
     }
     SignedBatch signed = ((DecodeResult.Decoded) decoded).signedBatch();
     Batch batch = signed.batch();
     if (!batch.agentId().equals(agentId)) {
-      return new Verdict.Rejected(
-          RejectReason.AGENT_MISMATCH,
-          "envelope names agent " + batch.agentId() + ", topic agent " + agentId);
+      return refused(
+          new Verdict.Rejected(
+              RejectReason.AGENT_MISMATCH,
+              "envelope names agent " + batch.agentId() + ", topic agent " + agentId));
     }
     if (!batch.instrumentId().equals(instrumentId)) {
-      return new Verdict.Rejected(
-          RejectReason.INSTRUMENT_MISMATCH,
-          "envelope names instrument "
-              + batch.instrumentId()
-              + ", topic instrument "
-              + instrumentId);
+      return refused(
+          new Verdict.Rejected(
+              RejectReason.INSTRUMENT_MISMATCH,
+              "envelope names instrument "
+                  + batch.instrumentId()
+                  + ", topic instrument "
+                  + instrumentId));
     }
-    if (!signed.verify(key)) {
-      return new Verdict.Rejected(
-          RejectReason.BAD_SIGNATURE, "signature does not verify with " + key.fingerprint());
-    }
+    return new Decoded(signed, null);
+  }
+
+  /** The verdict on a batch whose signature does not verify with {@code key}. */
+  public static Verdict.Rejected badSignature(AgentPublicKey key) {
+    return new Verdict.Rejected(
+        RejectReason.BAD_SIGNATURE, "signature does not verify with " + key.fingerprint());
+  }
+
+  /**
+   * The last step of {@link #verify}, for a batch from {@link #decode} whose signature the caller
+   * has verified: the timestamp bounds, then its place in the chain.
+   *
+   * @throws RuntimeException when the store had to be asked and could not answer
+   */
+  public Verdict placeSigned(SignedBatch signed, long receivedAtMillis) {
+    Batch batch = signed.batch();
     long now = clock.millis();
     long newest = batch.lastTimestampMillis();
     if (newest > now + futureSkew.toMillis()) {
@@ -143,6 +180,10 @@ public final class BatchVerifier {
     }
     boolean late = newest < now - lateAfter.toMillis();
     return placer.place(signed, late, receivedAtMillis);
+  }
+
+  private static Decoded refused(Verdict.Rejected rejected) {
+    return new Decoded(null, rejected);
   }
 
   /**

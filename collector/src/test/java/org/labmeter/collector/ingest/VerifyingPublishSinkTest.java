@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.labmeter.collector.TestBatches;
 import org.labmeter.collector.auth.AgentRecord;
@@ -30,6 +31,7 @@ import org.labmeter.collector.verify.Quarantine;
 import org.labmeter.collector.verify.QuarantinedPayload;
 import org.labmeter.collector.verify.RejectReason;
 import org.labmeter.wire.Ed25519Signer;
+import org.labmeter.wire.SignatureCheck;
 import org.labmeter.wire.SignedBatch;
 
 /**
@@ -156,6 +158,44 @@ class VerifyingPublishSinkTest {
         .singleElement()
         .satisfies(q -> assertThat(q.payload()).isEqualTo(tampered));
     assertThat(advanced).containsExactly("nmr-1@0", "nmr-1@2");
+  }
+
+  @Test
+  void signaturesCheckedTogetherStillNameEachBadOneAcrossCheckGroups() {
+    int n = 2 * SignatureCheck.MAX_GROUP + 22;
+    List<SignedBatch> chain = TestBatches.chain(KEY, "agent-1", "nmr-1", n, START, 1);
+    Set<Integer> bad = Set.of(0, SignatureCheck.MAX_GROUP - 1, SignatureCheck.MAX_GROUP, n - 1);
+    List<TelemetryPublish> publishes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] envelope = chain.get(i).envelope();
+      // a changed byte of S: the signature no longer verifies
+      publishes.add(
+          publish(
+              "nmr-1",
+              bad.contains(i) ? TestBatches.flip(envelope, envelope.length - 3) : envelope));
+    }
+
+    List<IngestOutcome> outcomes = sink.telemetryGroup(publishes.iterator());
+
+    assertThat(outcomes).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      if (bad.contains(i)) {
+        assertThat(outcomes.get(i))
+            .as("publish %d", i)
+            .isEqualTo(new IngestOutcome.Rejected(RejectReason.BAD_SIGNATURE));
+      } else {
+        assertThat(outcomes.get(i)).as("publish %d", i).isInstanceOf(IngestOutcome.Stored.class);
+      }
+    }
+    assertThat(writes).hasSize(1);
+    assertThat(written(0))
+        .hasSize(n - bad.size())
+        .doesNotContainAnyElementsOf(bad.stream().map(Integer::longValue).toList());
+    assertThat(
+            registry
+                .counter("collector.rejected", "reason", RejectReason.BAD_SIGNATURE.tag())
+                .count())
+        .isEqualTo(bad.size());
   }
 
   @Test

@@ -33,6 +33,7 @@ import org.labmeter.wire.BatchHash;
 import org.labmeter.wire.DecodeResult;
 import org.labmeter.wire.Ed25519Signer;
 import org.labmeter.wire.Sample;
+import org.labmeter.wire.SignatureCheck;
 import org.labmeter.wire.SignedBatch;
 
 /**
@@ -77,7 +78,10 @@ public final class FleetServer {
   }
 
   public void run() throws Exception {
-    out.printf("VERIFY single-core Ed25519 verify: %.0f batches/s%n", verifyRate());
+    out.printf(
+        "VERIFY single-core Ed25519 verify: %.0f batches/s one by one, %.0f batches/s in groups of"
+            + " %d%n",
+        verifyRate(false), verifyRate(true), SignatureCheck.MAX_GROUP);
     InMemoryAgentDirectory directory = new InMemoryAgentDirectory();
     List<AgentRecord> records = new ArrayList<>(agents);
     IntStream.range(0, agents).forEach(a -> records.add(null));
@@ -155,44 +159,72 @@ public final class FleetServer {
     store.close();
   }
 
-  private static double verifyRate() {
-    Ed25519Signer key = FleetAgent.of(0).key();
-    AgentPublicKey publicKey = key.publicKey();
+  /**
+   * Single-core decode + verify of 10-sample batches from 64 agents, after warm-up: one by one
+   * ({@code combined} false) or in groups of {@link SignatureCheck#MAX_GROUP} checked together.
+   */
+  private static double verifyRate(boolean combined) {
     List<byte[]> envelopes = new ArrayList<>();
-    BatchHash previous = BatchHash.ZERO;
-    for (int i = 0; i < 200; i++) {
-      List<Sample> samples = new ArrayList<>();
-      for (int s = 0; s < 10; s++) {
-        samples.add(Sample.power(1_700_000_000_000L + (i * 10L + s) * 1000, 1000 + s, 1.0));
+    List<AgentPublicKey> keys = new ArrayList<>();
+    for (int a = 0; a < 64; a++) {
+      Ed25519Signer key = FleetAgent.of(a).key();
+      BatchHash previous = BatchHash.ZERO;
+      for (int i = 0; i < 4; i++) {
+        List<Sample> samples = new ArrayList<>();
+        for (int s = 0; s < 10; s++) {
+          samples.add(Sample.power(1_700_000_000_000L + (i * 10L + s) * 1000, 1000 + s, 1.0));
+        }
+        SignedBatch signed =
+            BatchCodec.sign(
+                new Batch(
+                    FleetAgent.of(a).agentId(),
+                    FleetAgent.of(a).instrumentId(),
+                    1,
+                    i,
+                    previous,
+                    1_700_000_000_000L,
+                    Batch.CLOCK_OFFSET_UNKNOWN,
+                    samples),
+                key);
+        previous = signed.hash();
+        envelopes.add(signed.envelope());
+        keys.add(key.publicKey());
       }
-      SignedBatch signed =
-          BatchCodec.sign(
-              new Batch(
-                  "fa00000",
-                  "fi00000",
-                  1,
-                  i,
-                  previous,
-                  1_700_000_000_000L,
-                  Batch.CLOCK_OFFSET_UNKNOWN,
-                  samples),
-              key);
-      previous = signed.hash();
-      envelopes.add(signed.envelope());
     }
-    for (int i = 0; i < 2_000; i++) { // warm-up, so the JIT has compiled the verify path
-      BatchCodec.decode(envelopes.get(i % envelopes.size()));
-    }
+    int group = combined ? SignatureCheck.MAX_GROUP : 1;
     long count = 0;
-    long start = System.nanoTime();
-    long end = start + 3_000_000_000L;
+    long start = 0;
+    long warmUntil = System.nanoTime() + 2_000_000_000L; // so the JIT has compiled the path
+    long end = Long.MAX_VALUE;
+    boolean warm = false;
     while (System.nanoTime() < end) {
-      byte[] envelope = envelopes.get((int) (count % envelopes.size()));
-      DecodeResult decoded = BatchCodec.decode(envelope);
-      if (!(decoded instanceof DecodeResult.Decoded d) || !d.signedBatch().verify(publicKey)) {
-        throw new IllegalStateException("benchmark batch does not verify");
+      if (!warm && System.nanoTime() >= warmUntil) {
+        warm = true;
+        count = 0;
+        start = System.nanoTime();
+        end = start + 3_000_000_000L;
       }
-      count++;
+      List<SignedBatch> batches = new ArrayList<>(group);
+      List<AgentPublicKey> batchKeys = new ArrayList<>(group);
+      for (int g = 0; g < group; g++) {
+        int i = (int) ((count + g) % envelopes.size());
+        DecodeResult decoded = BatchCodec.decode(envelopes.get(i));
+        if (!(decoded instanceof DecodeResult.Decoded d)) {
+          throw new IllegalStateException("benchmark batch does not decode");
+        }
+        batches.add(d.signedBatch());
+        batchKeys.add(keys.get(i));
+      }
+      boolean[] valid =
+          combined
+              ? SignatureCheck.verifyAll(batches, batchKeys)
+              : new boolean[] {batches.get(0).verify(batchKeys.get(0))};
+      for (boolean v : valid) {
+        if (!v) {
+          throw new IllegalStateException("benchmark batch does not verify");
+        }
+      }
+      count += group;
     }
     return count / ((System.nanoTime() - start) / 1e9);
   }
