@@ -11,6 +11,7 @@
 #   bench/fleet-ingest.sh mosquitto RATE SECONDS [AGENTS]   the same load into Mosquitto, one QoS 1 subscriber
 #   bench/fleet-ingest.sh idle AGENTS                       heap of the collector with AGENTS idle connections
 #   bench/fleet-ingest.sh outage RATE OUTAGE_SECONDS [AGENTS]  store down for OUTAGE_SECONDS under load
+#     (SERVE_ARGS="--spool-max-mb N" for a spool larger than the default 1 GiB)
 # Batch files are kept under target/bench-fleet and reused by later runs of the same shape.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,7 +46,7 @@ prepare() { # rate seconds agents -> batch file path
   echo "$file"
 }
 
-start_server() { # agents [--spool]
+start_server() { # agents ["--spool OTHER-ARGS"] (one word-split argument)
   mkfifo "$run/ctl"
   java ${SERVE_JAVA_OPTS:--Xmx1g} -cp "$CP" org.labmeter.launcher.LabMeterCli bench-fleet serve \
     --agents "$1" --data "$run/data" ${2:-} <"$run/ctl" >"$run/serve.log" 2>&1 &
@@ -70,7 +71,7 @@ case "$mode" in
   collector)
     rate=$2 seconds=$3 agents=${4:-1000}
     file=$(prepare "$rate" "$seconds" "$agents")
-    start_server "$agents" ${SERVE_ARGS:-}
+    start_server "$agents" "${SERVE_ARGS:-}"
     "${CLI[@]}" bench-fleet load --port "$port" --agents "$agents" --rate "$rate" --seconds "$seconds" --file "$file" ${LOAD_ARGS:-}
     ask count COUNT
     ask quit QUIT >/dev/null ;;

@@ -46,7 +46,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--write-behind",
       description =
           "with --spool-dir: acknowledge each batch once it is fsync'd to the spool and write the"
-              + " store behind it in large groups (PUBACK latency without the store's commit)")
+              + " store behind it in large groups (PUBACK latency without the store's commit; the"
+              + " embedded store is then written over line protocol, otherwise in-process)")
   boolean writeBehind;
 
   @Option(

@@ -23,6 +23,13 @@ final class SpoolReplayer implements Runnable {
   private static final long BACKOFF_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /**
+   * Under write-behind, how long the thread waits after a group that was not full before it takes
+   * the next: the store gets a few large commits a second instead of one per spooled group (each
+   * commit is an fsync'd transaction per table that QuestDB then applies on its own thread).
+   */
+  static final Duration WRITE_BEHIND_LINGER = Duration.ofMillis(200);
+
   private final DiskSpool spool;
   private final BatchStore store;
   private final GroupCommitLimits group;
@@ -31,6 +38,7 @@ final class SpoolReplayer implements Runnable {
   private final Runnable onProgress;
   private final boolean logDrained;
   private final long nanosPerBatch;
+  private final long lingerNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition stop = lock.newCondition();
@@ -40,6 +48,8 @@ final class SpoolReplayer implements Runnable {
    * @param onProgress runs after each replayed group, on this thread
    * @param logDrained log each time the spool runs empty (not when every write passes through it)
    * @param maxRate most batches per second written, 0 for no limit
+   * @param linger after a group smaller than {@code group} allows, wait this long before the next
+   *     (zero: at once)
    */
   SpoolReplayer(
       DiskSpool spool,
@@ -49,8 +59,10 @@ final class SpoolReplayer implements Runnable {
       SpoolMetrics metrics,
       Runnable onProgress,
       boolean logDrained,
-      int maxRate) {
+      int maxRate,
+      Duration linger) {
     this.logDrained = logDrained;
+    this.lingerNanos = linger.toNanos();
     this.nanosPerBatch = maxRate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / maxRate;
     this.spool = spool;
     this.store = store;
@@ -136,6 +148,9 @@ final class SpoolReplayer implements Runnable {
       backoff = BACKOFF_MIN_NANOS;
       onProgress.run();
       pace(began, slice.batches().size());
+      if (lingerNanos > 0 && slice.records() < group.maxBatches()) {
+        await(stop, lingerNanos);
+      }
       if (logDrained && spool.isEmpty()) {
         LOG.info(
             "Spool {} drained: {} batches replayed to the store; new batches go straight to it",

@@ -2,6 +2,7 @@ package org.labmeter.collector.spool;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,8 @@ public final class SpoolingBatchStore implements BatchStore, AutoCloseable {
             metrics,
             this::roomMade,
             !settings.writeBehind(),
-            settings.replayMaxRate());
+            settings.replayMaxRate(),
+            settings.writeBehind() ? SpoolReplayer.WRITE_BEHIND_LINGER : Duration.ZERO);
     this.replayThread = new Thread(replayer, SpoolReplayer.THREAD_NAME);
     this.spooling = !spool.isEmpty();
     spool.reuseDrainedSegment(settings.writeBehind());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ class SpoolingBatchStoreTest {
   /** The real store's contract, switched up and down by the test. */
   private static final class SwitchableStore implements BatchStore {
     final List<Long> stored = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger calls = new AtomicInteger();
     volatile boolean up = true;
 
     @Override
@@ -39,6 +41,7 @@ class SpoolingBatchStoreTest {
       if (!up) {
         throw new StoreWriteException("connection refused", null);
       }
+      calls.incrementAndGet();
       for (BatchWrite b : batches) {
         stored.add(b.batch().batch().sequence());
       }
@@ -260,6 +263,23 @@ class SpoolingBatchStoreTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> spooling.depthRecords() == 0 && counter("collector.spool.replayed") >= 6);
     assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void writeBehindGathersSmallGroupsIntoFewStoreWrites() throws Exception {
+    SpoolingBatchStore spooling = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
+
+    // six one-batch groups 20 ms apart, within one linger of the first replay
+    for (int i = 0; i < 6; i++) {
+      spooling.write(writes(i, 1));
+      Thread.sleep(20);
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.stored.size() == 6);
+    assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+    // the first group at once, the rest after the linger; without it, one write per group
+    assertThat(SpoolReplayer.WRITE_BEHIND_LINGER).isGreaterThan(Duration.ofMillis(150));
+    assertThat(store.calls.get()).isBetween(1, 3);
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.labmeter.collector.auth.JdbcAgentDirectory;
 import org.labmeter.collector.config.CollectorConfig;
 import org.labmeter.collector.config.CollectorConfigBuilder;
 import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.store.InProcessBatchStore;
 import org.labmeter.collector.verify.JdbcChainHeads;
 import org.labmeter.metering.attribution.AttributionPolicy;
 import org.labmeter.metering.config.ApiConfig;
@@ -142,6 +143,14 @@ public final class LabMeterServer implements AutoCloseable {
             new JdbcAgentDirectory(relational.dataSource()),
             new JdbcChainHeads(relational.dataSource()),
             metrics);
+    if (embedded != null && !writeBehind(collectorConfig)) {
+      // Batches go straight into the embedded engine's WAL writers: no line protocol to format and
+      // parse (about 10,000 verified batches/s on two cores instead of about 7,000 over HTTP, and
+      // half the PUBACK latency). Behind a write-behind spool the line protocol stays: it gave
+      // the shorter PUBACK tail there (p99 56 ms against 101 ms at 5,000/s, performance.md).
+      EmbeddedQuestDb store = embedded;
+      collector.batchStore(new InProcessBatchStore(store::engine));
+    }
     await(
         collector.start(), "the collector's MQTT listener on " + o.bindHost() + ":" + o.mqttPort());
     // With the store in this JVM, samples are read through QuestDB's own cursor (a year of 1 Hz
@@ -241,5 +250,9 @@ public final class LabMeterServer implements AutoCloseable {
     if (relational != null) {
       relational.close();
     }
+  }
+
+  private static boolean writeBehind(CollectorConfig config) {
+    return config.spool() != null && config.spool().writeBehind();
   }
 }

@@ -13,18 +13,8 @@ public final class FleetBench {
     FleetBatches.prepare(file, agents, batchesPerAgent, samples, out);
   }
 
-  public static void serve(
-      int agents,
-      int port,
-      Path data,
-      boolean spool,
-      boolean writeBehind,
-      int replayMaxRate,
-      boolean inProcessStore,
-      PrintStream out)
-      throws Exception {
-    new FleetServer(agents, port, data, spool, writeBehind, replayMaxRate, inProcessStore, out)
-        .run();
+  public static void serve(FleetServer.Settings settings, PrintStream out) throws Exception {
+    new FleetServer(settings, out).run();
   }
 
   public static void load(

@@ -48,17 +48,18 @@ public final class FleetServer {
   /** Credentials hashed cheaply: first-connection cost is not what the benchmark measures. */
   private static final int BENCH_HASH_ITERATIONS = CredentialHash.MIN_ITERATIONS;
 
-  private final int agents;
-  private final int port;
-  private final Path root;
-  private final boolean spool;
-  private final boolean writeBehind;
-  private final int replayMaxRate;
-  private final boolean inProcessStore;
-  private final PrintStream out;
-  private volatile EmbeddedQuestDb store;
-
-  public FleetServer(
+  /**
+   * What the collector side runs with.
+   *
+   * @param port MQTT port, 0 for a free one
+   * @param root folder for QuestDB and the spool
+   * @param spool spool to disk while the store is down
+   * @param writeBehind acknowledge once fsync'd to the spool (needs {@code spool})
+   * @param replayMaxRate most batches/s the spool replays, 0 for no limit
+   * @param inProcessStore write batches through the embedded QuestDB's WAL writers
+   * @param spoolMaxBytes the spool's quota
+   */
+  public record Settings(
       int agents,
       int port,
       Path root,
@@ -66,14 +67,18 @@ public final class FleetServer {
       boolean writeBehind,
       int replayMaxRate,
       boolean inProcessStore,
-      PrintStream out) {
-    this.replayMaxRate = replayMaxRate;
-    this.inProcessStore = inProcessStore;
-    this.agents = agents;
-    this.port = port;
-    this.root = root;
-    this.spool = spool;
-    this.writeBehind = writeBehind;
+      long spoolMaxBytes) {}
+
+  private final Settings settings;
+  private final int agents;
+  private final Path root;
+  private final PrintStream out;
+  private volatile EmbeddedQuestDb store;
+
+  public FleetServer(Settings settings, PrintStream out) {
+    this.settings = settings;
+    this.agents = settings.agents();
+    this.root = settings.root();
     this.out = out;
   }
 
@@ -108,16 +113,17 @@ public final class FleetServer {
     CollectorConfig config =
         CollectorConfig.create(
             b -> {
-              b.mqttPort(port).storeUrl(store.httpUrl());
-              if (spool) {
+              b.mqttPort(settings.port()).storeUrl(store.httpUrl());
+              if (settings.spool()) {
                 b.spoolDirectory(root.resolve("spool"))
-                    .spoolWriteBehind(writeBehind)
-                    .spoolReplayMaxRate(replayMaxRate);
+                    .spoolMaxBytes(settings.spoolMaxBytes())
+                    .spoolWriteBehind(settings.writeBehind())
+                    .spoolReplayMaxRate(settings.replayMaxRate());
               }
             });
     Collector collector =
         new Collector(config, directory, new InMemoryChainHeads(), new SimpleMeterRegistry());
-    if (inProcessStore) {
+    if (settings.inProcessStore()) {
       collector.batchStore(new InProcessBatchStore(() -> store.engine()));
     }
     collector.start().join();
