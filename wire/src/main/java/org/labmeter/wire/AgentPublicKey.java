@@ -77,9 +77,7 @@ public final class AgentPublicKey {
     if (signature.length - signatureOffset < Ed25519.SIGNATURE_SIZE) {
       return false;
     }
-    return Ed25519.verify(signature, signatureOffset, point, message, offset, length)
-        || SignatureCheck.cofactoredHolds(
-            this, message, offset, length, signature, signatureOffset);
+    return Ed25519.verify(signature, signatureOffset, point, message, offset, length);
   }
 
   /** The encoding itself, not a copy: for hashing only. */

@@ -164,10 +164,6 @@ final class Ed25519Group {
     return new Table(entries);
   }
 
-  static Table baseTable8() {
-    return BASE_TABLE;
-  }
-
   /**
    * Signed-window (width-w NAF) digits of a scalar below 2^255, least significant first: every
    * non-zero digit is odd and below 2^(w-1) in magnitude, and any w consecutive digits hold at most
