@@ -120,6 +120,9 @@ class AgentCrashAndBrokerRestartTest {
     signal(agent, "CONT");
     long headAtReturn = chainHead();
     await().atMost(WAIT).until(() -> storedSequencesUpTo(headAtReturn) == headAtReturn + 1);
+    // and the backlog replayed (at most 50 batches/s): on SIGTERM the agent waits for the
+    // acknowledgements in flight, not for its outbox, which it keeps for its next start
+    await().atMost(WAIT).until(() -> storedSequences() == chainHead() + 1);
 
     agent.destroy(); // SIGTERM: the agent seals its open batch and waits for the acknowledgements
     assertThat(agent.waitFor(20, TimeUnit.SECONDS)).as("agent stopped").isTrue();

@@ -269,11 +269,21 @@ class SpoolingBatchStoreTest {
   void writeBehindGathersSmallGroupsIntoFewStoreWrites() throws Exception {
     SpoolingBatchStore spooling = open(1 << 20, 1 << 20, Duration.ofSeconds(30), 1 << 20, true);
 
-    // six one-batch groups 20 ms apart, within one linger of the first replay
-    for (int i = 0; i < 6; i++) {
+    // one group, written at once; then five more while the replay lingers after it
+    spooling.write(writes(0, 1));
+    await()
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> store.stored.size() == 1);
+    for (int i = 1; i < 6; i++) {
       spooling.write(writes(i, 1));
-      Thread.sleep(20);
     }
+    await()
+        .pollInterval(Duration.ofMillis(5))
+        .during(Duration.ofMillis(50))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> store.stored.size() == 1);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> store.stored.size() == 6);
     assertThat(store.stored).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
