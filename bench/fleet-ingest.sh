@@ -5,7 +5,8 @@
 #
 # Usage:
 #   bench/fleet-ingest.sh collector RATE SECONDS [AGENTS]   sustained rate, every batch verified and stored
-#     (LOAD_ARGS="--window 30-60" adds a latency report for seconds 30-60 of the run;
+#     (LOAD_ARGS="--window 30-60" adds a latency report for seconds 30-60 of the run,
+#      LOAD_ARGS=--timeline one line per second: acks, p50, p99, max;
 #      SERVE_ARGS=--write-behind acknowledges once fsync'd to the spool and writes the store behind it;
 #      in outage mode SERVE_ARGS="--replay-max-rate N" paces the spool's replay)
 #   bench/fleet-ingest.sh mosquitto RATE SECONDS [AGENTS]   the same load into Mosquitto, one QoS 1 subscriber

@@ -52,6 +52,15 @@ final class TelemetryRecorder implements AutoCloseable {
       client.subscribe("labmeter/v1/#", 1);
       return true;
     } catch (MqttException e) {
+      if (e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+        // an attempt made while the broker was restarting can stay "in progress" inside Paho,
+        // refusing every later connect; dropping it lets the next poll start afresh
+        try {
+          client.disconnectForcibly(0, 100);
+        } catch (MqttException ignored) {
+          // nothing to drop: the next poll tries again either way
+        }
+      }
       return false;
     }
   }

@@ -147,6 +147,11 @@ final class BenchFleetCommand implements Runnable {
         description = "extra latency report for seconds FROM-TO of the run, e.g. 60-660")
     List<String> windows = new ArrayList<>();
 
+    @Option(
+        names = "--timeline",
+        description = "print acknowledgements, p50, p99 and maximum latency for every second")
+    boolean timeline;
+
     @Override
     public Integer call() throws Exception {
       List<int[]> parsed = new ArrayList<>();
@@ -155,7 +160,18 @@ final class BenchFleetCommand implements Runnable {
         parsed.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])});
       }
       FleetBench.load(
-          host, port, agents, rate, seconds, hold, file, !noCredentials, drain, parsed, System.out);
+          host,
+          port,
+          agents,
+          rate,
+          seconds,
+          hold,
+          file,
+          !noCredentials,
+          drain,
+          parsed,
+          timeline,
+          System.out);
       return 0;
     }
   }

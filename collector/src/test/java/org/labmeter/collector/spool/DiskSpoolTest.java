@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +79,82 @@ class DiskSpoolTest {
       assertThat(segmentFiles())
           .extracting(p -> p.getFileName().toString())
           .containsExactly("segment-00000000000000000001.spool");
+    }
+  }
+
+  @Test
+  void appendsFromManyThreadsWhileReplayRunsAreReplayedOnceEachInOrder() throws Exception {
+    int threads = 6;
+    int perThread = 150;
+    List<List<BatchWrite>> chains = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      List<SignedBatch> chain =
+          TestBatches.chain(
+              TestBatches.signer(t + 1),
+              "agent-" + t,
+              "nmr-" + t,
+              perThread,
+              1_700_000_000_000L,
+              2);
+      List<BatchWrite> w = new ArrayList<>();
+      for (SignedBatch b : chain) {
+        w.add(new BatchWrite(b, true, 1_000L));
+      }
+      chains.add(w);
+    }
+    Map<String, List<Long>> replayed = new HashMap<>();
+    // small segments, so appends roll and drained segments are deleted while others append
+    try (DiskSpool spool = DiskSpool.open(dir, 25L * RECORD, BIG)) {
+      spool.reuseDrainedSegment(false);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Thread> writers = new ArrayList<>();
+      List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+      for (List<BatchWrite> chain : chains) {
+        Thread w =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                    for (BatchWrite b : chain) {
+                      spool.append(List.of(b));
+                    }
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                });
+        w.start();
+        writers.add(w);
+      }
+      go.countDown();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      int total = threads * perThread;
+      int seen = 0;
+      while (seen < total && System.nanoTime() < deadline) {
+        SpoolSlice slice = spool.peek(37, BIG);
+        for (BatchWrite b : slice.batches()) {
+          replayed
+              .computeIfAbsent(b.batch().batch().agentId(), a -> new ArrayList<>())
+              .add(b.batch().batch().sequence());
+        }
+        seen += slice.records();
+        if (slice.records() > 0) {
+          spool.markDone(slice);
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      for (Thread w : writers) {
+        w.join(10_000);
+      }
+      assertThat(failures).isEmpty();
+      assertThat(spool.isEmpty()).isTrue();
+    }
+    List<Long> expected = LongStream.range(0, perThread).boxed().toList();
+    assertThat(replayed).hasSize(threads);
+    replayed.values().forEach(seqs -> assertThat(seqs).isEqualTo(expected));
+    try (DiskSpool reopened = DiskSpool.open(dir, 25L * RECORD, BIG)) {
+      assertThat(reopened.isEmpty()).isTrue();
+      assertThat(reopened.peek(10, BIG).records()).isZero();
     }
   }
 

@@ -39,6 +39,10 @@ class EmbeddedQuestDbTest {
       }
       assertThat(Files.readString(root.resolve("conf/server.conf")))
           .contains("line.tcp.enabled=false", "telemetry.enabled=false", "cairo.commit.mode=sync");
+      // the engine runs with what the file says, not QuestDB's defaults
+      assertThat(db.engine().getConfiguration().getPartitionO3SplitMinSize())
+          .isEqualTo(EmbeddedQuestDb.O3_SPLIT_MIN_BYTES)
+          .isLessThan(50L << 20);
       StoreSchema.ensureQuestDb(db.httpUrl());
       StoreSchema.ensureQuestDb(db.httpUrl());
 

@@ -28,6 +28,7 @@ public final class FleetBench {
       boolean credentials,
       boolean drain,
       List<int[]> windows,
+      boolean timeline,
       PrintStream out)
       throws Exception {
     if (rate > 0 && file == null) {
@@ -35,7 +36,17 @@ public final class FleetBench {
     }
     new FleetLoad(
             new FleetLoad.Settings(
-                host, port, agents, rate, seconds, hold, file, credentials, drain, windows),
+                host,
+                port,
+                agents,
+                rate,
+                seconds,
+                hold,
+                file,
+                credentials,
+                drain,
+                windows,
+                timeline),
             out)
         .run();
   }

@@ -40,7 +40,8 @@ public final class FleetLoad {
       Path batchFile,
       boolean credentials,
       boolean drainSubscriber,
-      List<int[]> windows) {}
+      List<int[]> windows,
+      boolean timeline) {}
 
   private final Settings settings;
   private final PrintStream out;
@@ -191,6 +192,9 @@ public final class FleetLoad {
       LatencyLog.print(out, "RESULT whole run", latencies.window(0, Integer.MAX_VALUE));
       for (int[] w : s.windows()) {
         LatencyLog.print(out, "RESULT seconds " + w[0] + "-" + w[1], latencies.window(w[0], w[1]));
+      }
+      if (s.timeline()) {
+        latencies.printTimeline(out, (int) Math.ceil(sendSeconds + drainSeconds));
       }
     }
   }

@@ -63,6 +63,35 @@ final class LatencyLog {
     return counts;
   }
 
+  /**
+   * One line per second of the run: acknowledgements that arrived in it and their p50, p99 and
+   * maximum, so a tail can be placed in time (a pause, a burst of store work) rather than only
+   * counted.
+   */
+  void printTimeline(PrintStream out, int seconds) {
+    int n = size();
+    int[][] bySecond = new int[seconds + 1][];
+    int[] counts = perSecond(seconds);
+    for (int t = 0; t <= seconds; t++) {
+      bySecond[t] = new int[counts[t]];
+    }
+    int[] filled = new int[seconds + 1];
+    for (int i = 0; i < n; i++) {
+      int t = Math.min(seconds, Math.max(0, second[i]));
+      bySecond[t][filled[t]++] = micros[i];
+    }
+    for (int t = 0; t <= seconds; t++) {
+      int[] s = bySecond[t];
+      if (s.length == 0) {
+        continue;
+      }
+      Arrays.sort(s);
+      out.printf(
+          "TIMELINE t=%4d acks %6d p50 %7.1f ms p99 %7.1f ms max %7.1f ms%n",
+          t, s.length, at(s, 0.50) / 1000.0, at(s, 0.99) / 1000.0, s[s.length - 1] / 1000.0);
+    }
+  }
+
   static void print(PrintStream out, String label, int[] sorted) {
     if (sorted.length == 0) {
       out.printf("%s: no acknowledgements%n", label);
