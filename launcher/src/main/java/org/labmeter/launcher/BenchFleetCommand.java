@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.labmeter.launcher.bench.fleet.FleetBench;
+import org.labmeter.launcher.bench.fleet.FleetLoad;
 import org.labmeter.launcher.bench.fleet.FleetServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -160,17 +161,18 @@ final class BenchFleetCommand implements Runnable {
         parsed.add(new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])});
       }
       FleetBench.load(
-          host,
-          port,
-          agents,
-          rate,
-          seconds,
-          hold,
-          file,
-          !noCredentials,
-          drain,
-          parsed,
-          timeline,
+          new FleetLoad.Settings(
+              host,
+              port,
+              agents,
+              rate,
+              seconds,
+              hold,
+              file,
+              !noCredentials,
+              drain,
+              parsed,
+              timeline),
           System.out);
       return 0;
     }

@@ -2,7 +2,6 @@ package org.labmeter.launcher.bench.fleet;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Entry points of the fleet benchmark for the command line. */
 public final class FleetBench {
@@ -17,37 +16,10 @@ public final class FleetBench {
     new FleetServer(settings, out).run();
   }
 
-  public static void load(
-      String host,
-      int port,
-      int agents,
-      int rate,
-      int seconds,
-      int hold,
-      Path file,
-      boolean credentials,
-      boolean drain,
-      List<int[]> windows,
-      boolean timeline,
-      PrintStream out)
-      throws Exception {
-    if (rate > 0 && file == null) {
+  public static void load(FleetLoad.Settings settings, PrintStream out) throws Exception {
+    if (settings.rate() > 0 && settings.batchFile() == null) {
       throw new IllegalArgumentException("--file is required when --rate is above 0");
     }
-    new FleetLoad(
-            new FleetLoad.Settings(
-                host,
-                port,
-                agents,
-                rate,
-                seconds,
-                hold,
-                file,
-                credentials,
-                drain,
-                windows,
-                timeline),
-            out)
-        .run();
+    new FleetLoad(settings, out).run();
   }
 }
