@@ -1,5 +1,6 @@
 package org.labmeter.wire;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -26,6 +27,11 @@ public final class SignedBatch {
   /** A copy of the exact bytes on the wire. */
   public byte[] envelope() {
     return envelope.clone();
+  }
+
+  /** The exact bytes on the wire as a read-only view: no copy, for writing them out. */
+  public ByteBuffer envelopeView() {
+    return ByteBuffer.wrap(envelope).asReadOnlyBuffer();
   }
 
   /** The envelope itself, not a copy: for checks inside this package. */

@@ -126,6 +126,13 @@ public final class VerifyingPublishSink implements PublishSink {
           }
         }
         boolean[] valid = SignatureCheck.verifyAll(signed, keys);
+        List<SignedBatch> genuine = new ArrayList<>(signed.size());
+        for (int k = 0; k < valid.length; k++) {
+          if (valid[k]) {
+            genuine.add(signed.get(k));
+          }
+        }
+        verifier.prefetch(genuine);
         int next = 0;
         for (int i = from; i < group.size(); i++) {
           TelemetryPublish p = group.get(i);

@@ -40,13 +40,14 @@ final class SpoolRecords {
 
   /** Header and payload, ready to append. */
   static ByteBuffer encode(BatchWrite write) {
-    byte[] envelope = write.batch().envelope();
-    ByteBuffer payload = ByteBuffer.allocate(PAYLOAD_PREFIX_BYTES + envelope.length);
-    payload.put(VERSION).put((byte) (write.chainOk() ? 1 : 0));
-    payload.putLong(write.receivedAtMillis()).put(envelope).flip();
-    ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.remaining());
-    frame.putInt(payload.remaining()).putInt(crc(payload)).put(payload).flip();
-    return frame;
+    ByteBuffer envelope = write.batch().envelopeView();
+    int payloadBytes = PAYLOAD_PREFIX_BYTES + envelope.remaining();
+    ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payloadBytes);
+    frame.position(HEADER_BYTES);
+    frame.put(VERSION).put((byte) (write.chainOk() ? 1 : 0));
+    frame.putLong(write.receivedAtMillis()).put(envelope);
+    frame.putInt(0, payloadBytes).putInt(4, crc(frame.slice(HEADER_BYTES, payloadBytes)));
+    return frame.position(0);
   }
 
   /** Whether {@code length} from a header can be a payload length at all. */

@@ -3,6 +3,7 @@ package org.labmeter.collector.store;
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.client.write.Point;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -94,9 +95,9 @@ final class BatchPoints {
 
   /** The envelope in base64, without the copies {@code Base64.encodeToString} makes. */
   private static void appendBase64(StringBuilder out, SignedBatch signed) {
-    byte[] encoded = Base64.getEncoder().encode(signed.envelope());
-    for (byte b : encoded) {
-      out.append((char) b);
+    ByteBuffer encoded = Base64.getEncoder().encode(signed.envelopeView());
+    while (encoded.hasRemaining()) {
+      out.append((char) encoded.get());
     }
   }
 

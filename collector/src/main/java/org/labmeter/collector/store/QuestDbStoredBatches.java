@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ public final class QuestDbStoredBatches implements StoredBatches {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String ZERO = BatchHash.ZERO.toHex();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String RANGE_COLUMNS =
+      "seq, hash, prev_hash, chain_ok, first_ts, last_ts, received_at, envelope";
+
+  /** Chains asked for in one query: about 130 characters of SQL each, sent in a URL. */
+  static final int CHAINS_PER_QUERY = 32;
 
   private final String baseUrl;
   private final HttpClient http;
@@ -55,17 +61,15 @@ public final class QuestDbStoredBatches implements StoredBatches {
   public List<ChainEntry> range(
       ChainId chain, long fromSequence, long toSequence, long sinceTsMillis) {
     String sql =
-        "SELECT seq, hash, prev_hash, chain_ok, first_ts, last_ts, received_at, envelope"
+        "SELECT "
+            + RANGE_COLUMNS
             + " FROM lm_batches WHERE "
             + where(chain)
             + " AND seq >= "
             + fromSequence
             + " AND seq <= "
             + toSequence
-            // ts is the first sample's time: a bound on it lets QuestDB skip older partitions
-            + (sinceTsMillis <= Long.MIN_VALUE / 1000
-                ? ""
-                : " AND ts >= cast(" + sinceTsMillis * 1000L + " AS TIMESTAMP)")
+            + sinceBound(sinceTsMillis)
             + " ORDER BY seq, received_at";
     Map<Long, ChainEntry> bySeq = new LinkedHashMap<>();
     for (JsonNode r : query(sql)) {
@@ -73,6 +77,13 @@ public final class QuestDbStoredBatches implements StoredBatches {
       bySeq.put(e.sequence(), e);
     }
     return new ArrayList<>(bySeq.values());
+  }
+
+  /** ts is the first sample's time: a bound on it lets QuestDB skip older partitions. */
+  private static String sinceBound(long sinceTsMillis) {
+    return sinceTsMillis <= Long.MIN_VALUE / 1000
+        ? ""
+        : " AND ts >= cast(" + sinceTsMillis * 1000L + " AS TIMESTAMP)";
   }
 
   private static ChainEntry entry(JsonNode r) {
@@ -86,6 +97,84 @@ public final class QuestDbStoredBatches implements StoredBatches {
         r.get(5).asLong(),
         r.get(6).asLong(),
         BatchCodec.decode(envelope) instanceof DecodeResult.Decoded d ? d.signedBatch() : null);
+  }
+
+  /**
+   * One query per {@value #CHAINS_PER_QUERY} chains: the SQL travels in the URL of a GET, and a
+   * collector that meets a fleet it holds no heads for (after a start) asks for many chains at
+   * once.
+   */
+  @Override
+  public Map<ChainId, List<ChainEntry>> ranges(
+      Map<ChainId, Span> spans, Map<ChainId, Long> sinceTsMillis) {
+    Map<ChainId, List<ChainEntry>> out = new LinkedHashMap<>();
+    List<ChainId> chains = new ArrayList<>(spans.keySet());
+    for (int i = 0; i < chains.size(); i += CHAINS_PER_QUERY) {
+      List<String> terms = new ArrayList<>();
+      for (ChainId chain : chains.subList(i, Math.min(chains.size(), i + CHAINS_PER_QUERY))) {
+        Span span = spans.get(chain);
+        long since = sinceTsMillis.getOrDefault(chain, Long.MIN_VALUE);
+        terms.add(
+            "("
+                + where(chain)
+                + " AND seq >= "
+                + span.from()
+                + " AND seq <= "
+                + span.to()
+                + sinceBound(since)
+                + ")");
+        out.put(chain, new ArrayList<>());
+      }
+      Map<ChainId, Map<Long, ChainEntry>> bySeq = new LinkedHashMap<>();
+      JsonNode rows =
+          query(
+              "SELECT "
+                  + RANGE_COLUMNS
+                  + ", agent, instrument FROM lm_batches WHERE "
+                  + String.join(" OR ", terms)
+                  + " ORDER BY seq, received_at");
+      for (JsonNode r : rows) {
+        ChainId chain = new ChainId(r.get(8).asText(), r.get(9).asText());
+        ChainEntry e = entry(r);
+        bySeq.computeIfAbsent(chain, c -> new LinkedHashMap<>()).put(e.sequence(), e);
+      }
+      bySeq.forEach(
+          (chain, entries) -> {
+            List<ChainEntry> list = out.get(chain);
+            if (list != null) {
+              list.addAll(entries.values());
+            }
+          });
+    }
+    return out;
+  }
+
+  @Override
+  public Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
+    Map<ChainId, Long> out = new LinkedHashMap<>();
+    List<ChainId> all = new ArrayList<>(chains);
+    for (int i = 0; i < all.size(); i += CHAINS_PER_QUERY) {
+      List<String> terms = new ArrayList<>();
+      for (ChainId chain : all.subList(i, Math.min(all.size(), i + CHAINS_PER_QUERY))) {
+        terms.add("(" + where(chain) + ")");
+        out.put(chain, Long.MIN_VALUE);
+      }
+      JsonNode rows =
+          query(
+              "SELECT agent, instrument, max(first_ts) FROM lm_batches WHERE seq = 0"
+                  + " AND prev_hash = '"
+                  + ZERO
+                  + "' AND ("
+                  + String.join(" OR ", terms)
+                  + ")");
+      for (JsonNode r : rows) {
+        ChainId chain = new ChainId(r.get(0).asText(), r.get(1).asText());
+        if (out.containsKey(chain) && !r.get(2).isNull()) {
+          out.put(chain, r.get(2).asLong());
+        }
+      }
+    }
+    return out;
   }
 
   @Override

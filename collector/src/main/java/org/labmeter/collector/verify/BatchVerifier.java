@@ -3,6 +3,7 @@ package org.labmeter.collector.verify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.labmeter.wire.AgentPublicKey;
@@ -155,6 +156,14 @@ public final class BatchVerifier {
   public static Verdict.Rejected badSignature(AgentPublicKey key) {
     return new Verdict.Rejected(
         RejectReason.BAD_SIGNATURE, "signature does not verify with " + key.fingerprint());
+  }
+
+  /**
+   * Reads ahead, in one request, what the store holds for the chains of {@code signatureChecked}
+   * that have no head here yet, so that placing them does not ask chain by chain.
+   */
+  public void prefetch(List<SignedBatch> signatureChecked) {
+    placer.prefetch(signatureChecked);
   }
 
   /**

@@ -1,7 +1,10 @@
 package org.labmeter.collector.verify;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,6 +53,36 @@ public interface StoredBatches {
     for (long s = fromSequence; s <= toSequence; s++) {
       find(chain, s, sinceTsMillis).ifPresent(out::add);
     }
+    return out;
+  }
+
+  /** Sequences {@code from..to}, inclusive, of one chain. */
+  record Span(long from, long to) {}
+
+  /**
+   * {@link #range} for several chains, each with its own span and its own {@code since} (from
+   * {@code sinceTsMillis}, {@link Long#MIN_VALUE} where absent), in as few reads as the store
+   * allows. A chain with nothing stored maps to an empty list.
+   */
+  default Map<ChainId, List<ChainEntry>> ranges(
+      Map<ChainId, Span> spans, Map<ChainId, Long> sinceTsMillis) {
+    Map<ChainId, List<ChainEntry>> out = new LinkedHashMap<>();
+    spans.forEach(
+        (chain, span) ->
+            out.put(
+                chain,
+                range(
+                    chain,
+                    span.from(),
+                    span.to(),
+                    sinceTsMillis.getOrDefault(chain, Long.MIN_VALUE))));
+    return out;
+  }
+
+  /** {@link #chainStart} for several chains, in as few reads as the store allows. */
+  default Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
+    Map<ChainId, Long> out = new LinkedHashMap<>();
+    chains.forEach(chain -> out.put(chain, chainStart(chain)));
     return out;
   }
 

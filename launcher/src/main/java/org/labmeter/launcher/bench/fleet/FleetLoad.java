@@ -14,6 +14,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.DataInputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -157,8 +158,11 @@ public final class FleetLoad {
       if (total < (long) s.rate() * s.seconds()) {
         out.printf("note: the batch file holds %d batches, fewer than the run needs%n", available);
       }
-      out.printf("offering %d PUBLISH/s for %d s (%d batches)%n", s.rate(), s.seconds(), total);
       long start = System.nanoTime();
+      // the wall clock of second 0, to line the timeline up with GC logs and system counters
+      out.printf(
+          "offering %d PUBLISH/s for %d s (%d batches), second 0 at %s%n",
+          s.rate(), s.seconds(), total, Instant.now());
       latencies.begin(start);
       reporter(start, acked, received).start();
       for (long i = 0; i < total; i++) {
