@@ -143,11 +143,12 @@ public final class LabMeterServer implements AutoCloseable {
             new JdbcAgentDirectory(relational.dataSource()),
             new JdbcChainHeads(relational.dataSource()),
             metrics);
-    if (embedded != null && !writeBehind(collectorConfig)) {
+    if (embedded != null) {
       // Batches go straight into the embedded engine's WAL writers: no line protocol to format and
       // parse (about 10,000 verified batches/s on two cores instead of about 7,000 over HTTP, and
-      // half the PUBACK latency). Behind a write-behind spool the line protocol stays: it gave
-      // the shorter PUBACK tail there (p99 56 ms against 101 ms at 5,000/s, performance.md).
+      // half the PUBACK latency). Behind a write-behind spool too: about a tenth of a core less
+      // at 5,000/s, no replay bodies of megabytes for the GC, and the shorter PUBACK tail in the
+      // runs of this build (performance.md).
       EmbeddedQuestDb store = embedded;
       collector.batchStore(new InProcessBatchStore(store::engine));
     }
@@ -250,9 +251,5 @@ public final class LabMeterServer implements AutoCloseable {
     if (relational != null) {
       relational.close();
     }
-  }
-
-  private static boolean writeBehind(CollectorConfig config) {
-    return config.spool() != null && config.spool().writeBehind();
   }
 }

@@ -69,6 +69,68 @@ final class LatencyLog {
    * counted.
    */
   void printTimeline(PrintStream out, int seconds) {
+    int[][] bySecond = sortedBySecond(seconds);
+    for (int t = 0; t <= seconds; t++) {
+      int[] s = bySecond[t];
+      if (s.length == 0) {
+        continue;
+      }
+      out.printf(
+          "TIMELINE t=%4d acks %6d p50 %7.1f ms p99 %7.1f ms max %7.1f ms%n",
+          t, s.length, at(s, 0.50) / 1000.0, at(s, 0.99) / 1000.0, s[s.length - 1] / 1000.0);
+    }
+  }
+
+  /**
+   * The p99 of every second in [fromSecond, toSecond) that had acknowledgements, summed up: the
+   * median second, the 90th percentile of the seconds, the worst, and how many seconds were above
+   * {@code limitMs}. One bad stretch moves a window's p99 a long way; this says whether the tail is
+   * in every second or in a few.
+   */
+  void printPerSecond(PrintStream out, String label, int fromSecond, int toSecond, double limitMs) {
+    int end = Math.min(toSecond, lastSecond() + 1);
+    int[][] bySecond = sortedBySecond(Math.max(0, end));
+    int[] p99s = new int[Math.max(0, end - fromSecond)];
+    int n = 0;
+    for (int t = Math.max(0, fromSecond); t < end; t++) {
+      if (bySecond[t].length > 0) {
+        p99s[n++] = at(bySecond[t], 0.99);
+      }
+    }
+    if (n == 0) {
+      out.printf("%s: no acknowledgements%n", label);
+      return;
+    }
+    int[] sorted = Arrays.copyOf(p99s, n);
+    Arrays.sort(sorted);
+    int above = 0;
+    for (int p : sorted) {
+      if (p > limitMs * 1000) {
+        above++;
+      }
+    }
+    out.printf(
+        "%s: p99 of each second: median %.1f ms, 90th percentile %.1f ms, worst %.1f ms;"
+            + " %d of %d seconds above %.0f ms%n",
+        label,
+        at(sorted, 0.50) / 1000.0,
+        at(sorted, 0.90) / 1000.0,
+        sorted[n - 1] / 1000.0,
+        above,
+        n,
+        limitMs);
+  }
+
+  private int lastSecond() {
+    int last = 0;
+    for (int i = 0; i < size(); i++) {
+      last = Math.max(last, second[i]);
+    }
+    return last;
+  }
+
+  /** Latencies (µs) by the second they arrived in, each sorted; later ones count in the last. */
+  private int[][] sortedBySecond(int seconds) {
     int n = size();
     int[][] bySecond = new int[seconds + 1][];
     int[] counts = perSecond(seconds);
@@ -80,16 +142,10 @@ final class LatencyLog {
       int t = Math.min(seconds, Math.max(0, second[i]));
       bySecond[t][filled[t]++] = micros[i];
     }
-    for (int t = 0; t <= seconds; t++) {
-      int[] s = bySecond[t];
-      if (s.length == 0) {
-        continue;
-      }
+    for (int[] s : bySecond) {
       Arrays.sort(s);
-      out.printf(
-          "TIMELINE t=%4d acks %6d p50 %7.1f ms p99 %7.1f ms max %7.1f ms%n",
-          t, s.length, at(s, 0.50) / 1000.0, at(s, 0.99) / 1000.0, s[s.length - 1] / 1000.0);
     }
+    return bySecond;
   }
 
   static void print(PrintStream out, String label, int[] sorted) {
