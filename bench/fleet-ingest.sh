@@ -12,7 +12,8 @@
 #   bench/fleet-ingest.sh mosquitto RATE SECONDS [AGENTS]   the same load into Mosquitto, one QoS 1 subscriber
 #   bench/fleet-ingest.sh idle AGENTS                       heap of the collector with AGENTS idle connections
 #   bench/fleet-ingest.sh outage RATE OUTAGE_SECONDS [AGENTS]  store down for OUTAGE_SECONDS under load
-#     (SERVE_ARGS="--spool-max-mb N" for a spool larger than the default 1 GiB)
+#     (SERVE_ARGS="--spool-max-mb N" for a spool larger than the default 1 GiB; LOAD_ARGS as above, for
+#      example "--timeline --window 180-240" for the drain alone)
 # Batch files are kept under target/bench-fleet and reused by later runs of the same shape.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -112,7 +113,7 @@ CONF
     start_server "$agents" "--spool ${SERVE_ARGS:-}"
     "${CLI[@]}" bench-fleet load --port "$port" --agents "$agents" --rate "$rate" --seconds "$seconds" \
       --file "$file" --window "0-$before" --window "$before-$(( before + outage ))" \
-      --window "$(( before + outage ))-$seconds" >"$run/load.log" 2>&1 &
+      --window "$(( before + outage ))-$seconds" ${LOAD_ARGS:-} >"$run/load.log" 2>&1 &
     load=$!
     pids+=($load)
     for _ in $(seq 1200); do grep -q '^offering' "$run/load.log" && break; sleep 0.5; done

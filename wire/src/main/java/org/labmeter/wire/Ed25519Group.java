@@ -143,25 +143,63 @@ final class Ed25519Group {
 
   /** The table of the 2^(width-2) odd multiples of {@code p}. */
   static Table table(Affine p, int width) {
-    int count = 1 << (width - 2);
-    int[] t0 = F.create();
-    int[] t1 = F.create();
-    Extended q = new Extended();
+    Table t = emptyTable(width);
+    fill(p, t, new Extended(), new Extended(), F.create(), F.create());
+    return t;
+  }
+
+  private static Table emptyTable(int width) {
+    Entry[] entries = new Entry[1 << (width - 2)];
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = new Entry();
+    }
+    return new Table(entries);
+  }
+
+  private static void fill(Affine p, Table t, Extended q, Extended twice, int[] t0, int[] t1) {
     F.copy(p.x, 0, q.x, 0);
     F.copy(p.y, 0, q.y, 0);
     F.one(q.z);
     F.mul(p.x, p.y, q.t);
-    Extended twice = new Extended();
     add(q, q, twice, t0, t1);
-    Entry[] entries = new Entry[count];
+    Entry[] entries = t.entries;
     for (int i = 0; ; ) {
-      entries[i] = entry(q);
-      if (++i == count) {
+      entry(q, entries[i]);
+      if (++i == entries.length) {
         break;
       }
       add(q, twice, q, t0, t1);
     }
-    return new Table(entries);
+  }
+
+  /**
+   * Tables built again and again by one thread, with the space to build them: a group check needs
+   * one table per signature, and allocating them was about a fifth of the collector's garbage at
+   * fleet rates. Not thread-safe; a table handed out is valid until its slot is filled again.
+   */
+  static final class TablePool {
+    private final int width;
+    private final Table[] tables;
+    private final Extended q = new Extended();
+    private final Extended twice = new Extended();
+    private final int[] t0 = F.create();
+    private final int[] t1 = F.create();
+
+    TablePool(int width, int slots) {
+      this.width = width;
+      this.tables = new Table[slots];
+    }
+
+    /** Slot {@code slot}'s table, filled with the odd multiples of {@code p}. */
+    Table fill(int slot, Affine p) {
+      Table t = tables[slot];
+      if (t == null) {
+        t = emptyTable(width);
+        tables[slot] = t;
+      }
+      Ed25519Group.fill(p, t, q, twice, t0, t1);
+      return t;
+    }
   }
 
   /**
@@ -342,12 +380,10 @@ final class Ed25519Group {
     F.mul(h, g, r.y);
   }
 
-  private static Entry entry(Extended p) {
-    Entry r = new Entry();
+  private static void entry(Extended p, Entry r) {
     F.apm(p.y, p.x, r.ypx, r.ymx);
     F.mul(p.t, D2, r.xyd);
     F.add(p.z, p.z, r.z);
-    return r;
   }
 
   private static BigInteger curveD() {

@@ -94,6 +94,23 @@ class SignatureCheckTest {
   }
 
   @Test
+  void theCombinedEquationHoldsGroupAfterGroupOnOneThread() {
+    // the tables of the R points are reused from group to group: a stale one would make the
+    // combined equation fail, and the verdicts (checked one by one then) would not show it
+    for (int n : new int[] {64, 5, 64, 1, 33}) {
+      List<SignedBatch> batches = new ArrayList<>();
+      List<AgentPublicKey> keys = new ArrayList<>();
+      honest(n, batches, keys);
+      assertThat(SignatureCheck.combinedEquationHolds(batches, keys)).as("group of %d", n).isTrue();
+    }
+    List<SignedBatch> batches = new ArrayList<>();
+    List<AgentPublicKey> keys = new ArrayList<>();
+    honest(8, batches, keys);
+    batches.set(3, withSignatureOf(batches.get(3), batches.get(4)));
+    assertThat(SignatureCheck.combinedEquationHolds(batches, keys)).isFalse();
+  }
+
+  @Test
   void aGroupNamesExactlyTheBatchesWhoseSignaturesAreBad() {
     Random random = new Random(7);
     for (int round = 0; round < 12; round++) {
