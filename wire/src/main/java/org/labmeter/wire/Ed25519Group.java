@@ -5,8 +5,8 @@ import org.bouncycastle.math.ec.rfc7748.X25519Field;
 
 /**
  * The edwards25519 group arithmetic behind {@link SignatureCheck}: point decoding, odd-multiple
- * tables, signed-window recoding and one multi-scalar multiplication whose result is multiplied by
- * the cofactor 8 and compared with the neutral element.
+ * tables and one multi-scalar multiplication (over the scalars' {@link SignedDigits}) whose result
+ * is multiplied by the cofactor 8 and compared with the neutral element.
  *
  * <p>Field arithmetic is Bouncy Castle's {@code X25519Field} (radix 2^25.5, ten limbs); the point
  * formulas and their carry discipline follow its RFC 8032 implementation: extended coordinates for
@@ -200,53 +200,6 @@ final class Ed25519Group {
       Ed25519Group.fill(p, t, q, twice, t0, t1);
       return t;
     }
-  }
-
-  /**
-   * Signed-window (width-w NAF) digits of a scalar below 2^255, least significant first: every
-   * non-zero digit is odd and below 2^(w-1) in magnitude, and any w consecutive digits hold at most
-   * one non-zero.
-   *
-   * @param k the scalar as four little-endian 64-bit words
-   */
-  static byte[] naf(long[] k, int width) {
-    long[] words = {k[0], k[1], k[2], k[3], 0L};
-    byte[] naf = new byte[256];
-    long window = 1L << width;
-    long mask = window - 1;
-    long carry = 0;
-    int pos = 0;
-    while (pos < 256) {
-      int idx = pos >>> 6;
-      int bit = pos & 63;
-      long buf =
-          bit < 64 - width
-              ? words[idx] >>> bit
-              : (words[idx] >>> bit) | (words[idx + 1] << (64 - bit));
-      long w = carry + (buf & mask);
-      if ((w & 1) == 0) {
-        pos++;
-        continue;
-      }
-      if (w < window / 2) {
-        carry = 0;
-        naf[pos] = (byte) w;
-      } else {
-        carry = 1;
-        naf[pos] = (byte) (w - window);
-      }
-      pos += width;
-    }
-    return naf;
-  }
-
-  /** A non-negative scalar below 2^256 as four little-endian 64-bit words. */
-  static long[] words(BigInteger k) {
-    long[] out = new long[4];
-    for (int i = 0; i < 4; i++) {
-      out[i] = k.shiftRight(64 * i).longValue();
-    }
-    return out;
   }
 
   /**

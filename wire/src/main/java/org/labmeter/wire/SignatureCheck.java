@@ -128,15 +128,15 @@ public final class SignatureCheck {
       }
       base = base.add(z.multiply(p.s));
       tables[2 * j] = rTables.fill(j, p.negR);
-      digits[2 * j] = Ed25519Group.naf(Ed25519Group.words(z), Ed25519Group.WIDTH);
+      digits[2 * j] = SignedDigits.naf(SignedDigits.words(z), Ed25519Group.WIDTH);
       tables[2 * j + 1] = p.key.negatedTable();
       digits[2 * j + 1] =
-          Ed25519Group.naf(
-              Ed25519Group.words(z.multiply(p.k).mod(Ed25519Group.L)), Ed25519Group.WIDTH);
+          SignedDigits.naf(
+              SignedDigits.words(z.multiply(p.k).mod(Ed25519Group.L)), Ed25519Group.WIDTH);
       j++;
     }
     byte[] baseDigits =
-        Ed25519Group.naf(Ed25519Group.words(base.mod(Ed25519Group.L)), Ed25519Group.BASE_WIDTH);
+        SignedDigits.naf(SignedDigits.words(base.mod(Ed25519Group.L)), Ed25519Group.BASE_WIDTH);
     return Ed25519Group.sumTimesCofactorIsNeutral(tables, digits, baseDigits);
   }
 
@@ -155,10 +155,10 @@ public final class SignatureCheck {
       Ed25519Group.table(p.negR, Ed25519Group.WIDTH), key.negatedTable()
     };
     byte[][] digits = {
-      Ed25519Group.naf(Ed25519Group.words(ONE), Ed25519Group.WIDTH),
-      Ed25519Group.naf(Ed25519Group.words(p.k), Ed25519Group.WIDTH)
+      SignedDigits.naf(SignedDigits.words(ONE), Ed25519Group.WIDTH),
+      SignedDigits.naf(SignedDigits.words(p.k), Ed25519Group.WIDTH)
     };
-    byte[] baseDigits = Ed25519Group.naf(Ed25519Group.words(p.s), Ed25519Group.BASE_WIDTH);
+    byte[] baseDigits = SignedDigits.naf(SignedDigits.words(p.s), Ed25519Group.BASE_WIDTH);
     return Ed25519Group.sumTimesCofactorIsNeutral(tables, digits, baseDigits);
   }
 

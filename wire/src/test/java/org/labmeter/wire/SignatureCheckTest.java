@@ -265,7 +265,7 @@ class SignatureCheckTest {
     for (int width : new int[] {5, 8}) {
       for (int i = 0; i < 200; i++) {
         BigInteger k = new BigInteger(253, random).mod(Ed25519Group.L);
-        byte[] naf = Ed25519Group.naf(Ed25519Group.words(k), width);
+        byte[] naf = SignedDigits.naf(SignedDigits.words(k), width);
         BigInteger sum = BigInteger.ZERO;
         int lastNonZero = -width;
         for (int bit = 0; bit < naf.length; bit++) {
