@@ -13,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.labmeter.collector.verify.ChainEntry;
 import org.labmeter.collector.verify.ChainId;
 import org.labmeter.collector.verify.StoredBatches;
 import org.labmeter.wire.BatchCodec;
 import org.labmeter.wire.BatchHash;
 import org.labmeter.wire.DecodeResult;
+import org.labmeter.wire.Ids;
 
 /**
  * The batch records in QuestDB's {@code lm_batches}, read through {@code /exec}, for placing
@@ -28,7 +28,6 @@ import org.labmeter.wire.DecodeResult;
  * before they are put into SQL.
  */
 public final class QuestDbStoredBatches implements StoredBatches {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final String ZERO = BatchHash.ZERO.toHex();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RANGE_COLUMNS =
@@ -211,7 +210,7 @@ public final class QuestDbStoredBatches implements StoredBatches {
     for (JsonNode r : rows) {
       String agent = r.get(0).asText();
       String instrument = r.get(1).asText();
-      if (ID.matcher(agent).matches() && ID.matcher(instrument).matches()) {
+      if (Ids.isValid(agent) && Ids.isValid(instrument)) {
         out.add(new Unverified(new ChainId(agent, instrument), r.get(2).asLong()));
       }
     }
@@ -219,7 +218,7 @@ public final class QuestDbStoredBatches implements StoredBatches {
   }
 
   private static String where(ChainId chain) {
-    if (!ID.matcher(chain.agentId()).matches() || !ID.matcher(chain.instrumentId()).matches()) {
+    if (!Ids.isValid(chain.agentId()) || !Ids.isValid(chain.instrumentId())) {
       throw new IllegalArgumentException("not a wire id: " + chain);
     }
     return "agent = '" + chain.agentId() + "' AND instrument = '" + chain.instrumentId() + "'";

@@ -159,8 +159,8 @@ public final class BatchVerifier {
   }
 
   /**
-   * Reads ahead, in one request, what the store holds for the chains of {@code signatureChecked}
-   * that have no head here yet, so that placing them does not ask chain by chain.
+   * Reads ahead, for all of them at once, what the store holds for the chains of {@code
+   * signatureChecked} that have no head here yet, so that placing them does not ask chain by chain.
    */
   public void prefetch(List<SignedBatch> signatureChecked) {
     placer.prefetch(signatureChecked);

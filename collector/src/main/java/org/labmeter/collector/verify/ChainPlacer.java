@@ -53,10 +53,10 @@ final class ChainPlacer {
   /**
    * Before a group is placed: for the chains in {@code group} that this collector holds no head for
    * (the fleet's first batches after a start, or a new agent), reads what the store holds around
-   * each batch in one request for all of them, where {@link #place} would ask twice per chain (the
-   * chain's start, then a page). A collector that started beside a running fleet acknowledged
-   * almost nothing for seconds while those requests ran one by one. If the store cannot be read
-   * now, nothing is kept and each batch asks on its own when placed.
+   * each batch for all of them at once (their starts, then their pages), where {@link #place} would
+   * ask twice per chain. A collector that started beside a running fleet acknowledged almost
+   * nothing for seconds while those requests ran one by one. If the store cannot be read now,
+   * nothing is kept and each batch asks on its own when placed.
    */
   void prefetch(List<SignedBatch> group) {
     if (!stored.available()) {
