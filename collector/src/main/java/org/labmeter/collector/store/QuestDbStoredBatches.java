@@ -106,13 +106,11 @@ public final class QuestDbStoredBatches implements StoredBatches {
   @Override
   public Map<ChainId, List<ChainEntry>> ranges(
       Map<ChainId, Span> spans, Map<ChainId, Long> sinceTsMillis) {
-    Map<ChainId, List<ChainEntry>> out = new LinkedHashMap<>();
-    List<ChainId> chains = new ArrayList<>(spans.keySet());
-    for (int i = 0; i < chains.size(); i += CHAINS_PER_QUERY) {
+    Map<ChainId, Map<Long, ChainEntry>> bySeq = new LinkedHashMap<>();
+    for (List<ChainId> chains : perQuery(spans.keySet())) {
       List<String> terms = new ArrayList<>();
-      for (ChainId chain : chains.subList(i, Math.min(chains.size(), i + CHAINS_PER_QUERY))) {
+      for (ChainId chain : chains) {
         Span span = spans.get(chain);
-        long since = sinceTsMillis.getOrDefault(chain, Long.MIN_VALUE);
         terms.add(
             "("
                 + where(chain)
@@ -120,58 +118,58 @@ public final class QuestDbStoredBatches implements StoredBatches {
                 + span.from()
                 + " AND seq <= "
                 + span.to()
-                + sinceBound(since)
+                + sinceBound(sinceTsMillis.getOrDefault(chain, Long.MIN_VALUE))
                 + ")");
-        out.put(chain, new ArrayList<>());
+        bySeq.put(chain, new LinkedHashMap<>());
       }
-      Map<ChainId, Map<Long, ChainEntry>> bySeq = new LinkedHashMap<>();
-      JsonNode rows =
-          query(
-              "SELECT "
-                  + RANGE_COLUMNS
-                  + ", agent, instrument FROM lm_batches WHERE "
-                  + String.join(" OR ", terms)
-                  + " ORDER BY seq, received_at");
-      for (JsonNode r : rows) {
-        ChainId chain = new ChainId(r.get(8).asText(), r.get(9).asText());
+      String sql =
+          "SELECT "
+              + RANGE_COLUMNS
+              + ", agent, instrument FROM lm_batches WHERE "
+              + String.join(" OR ", terms)
+              + " ORDER BY seq, received_at";
+      for (JsonNode r : query(sql)) {
+        Map<Long, ChainEntry> rows = bySeq.get(new ChainId(r.get(8).asText(), r.get(9).asText()));
         ChainEntry e = entry(r);
-        bySeq.computeIfAbsent(chain, c -> new LinkedHashMap<>()).put(e.sequence(), e);
+        rows.put(e.sequence(), e); // where a sequence has several rows, the last received counts
       }
-      bySeq.forEach(
-          (chain, entries) -> {
-            List<ChainEntry> list = out.get(chain);
-            if (list != null) {
-              list.addAll(entries.values());
-            }
-          });
     }
+    Map<ChainId, List<ChainEntry>> out = new LinkedHashMap<>();
+    bySeq.forEach((chain, rows) -> out.put(chain, new ArrayList<>(rows.values())));
     return out;
   }
 
   @Override
   public Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
     Map<ChainId, Long> out = new LinkedHashMap<>();
-    List<ChainId> all = new ArrayList<>(chains);
-    for (int i = 0; i < all.size(); i += CHAINS_PER_QUERY) {
+    for (List<ChainId> some : perQuery(chains)) {
       List<String> terms = new ArrayList<>();
-      for (ChainId chain : all.subList(i, Math.min(all.size(), i + CHAINS_PER_QUERY))) {
+      for (ChainId chain : some) {
         terms.add("(" + where(chain) + ")");
         out.put(chain, Long.MIN_VALUE);
       }
-      JsonNode rows =
-          query(
-              "SELECT agent, instrument, max(first_ts) FROM lm_batches WHERE seq = 0"
-                  + " AND prev_hash = '"
-                  + ZERO
-                  + "' AND ("
-                  + String.join(" OR ", terms)
-                  + ")");
-      for (JsonNode r : rows) {
-        ChainId chain = new ChainId(r.get(0).asText(), r.get(1).asText());
-        if (out.containsKey(chain) && !r.get(2).isNull()) {
-          out.put(chain, r.get(2).asLong());
+      String sql =
+          "SELECT agent, instrument, max(first_ts) FROM lm_batches WHERE seq = 0"
+              + " AND prev_hash = '"
+              + ZERO
+              + "' AND ("
+              + String.join(" OR ", terms)
+              + ")";
+      for (JsonNode r : query(sql)) {
+        if (!r.get(2).isNull()) {
+          out.put(new ChainId(r.get(0).asText(), r.get(1).asText()), r.get(2).asLong());
         }
       }
+    }
+    return out;
+  }
+
+  /** {@code chains} cut into the lists that one query each asks for. */
+  private static List<List<ChainId>> perQuery(Collection<ChainId> chains) {
+    List<ChainId> all = new ArrayList<>(chains);
+    List<List<ChainId>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += CHAINS_PER_QUERY) {
+      out.add(all.subList(i, Math.min(all.size(), i + CHAINS_PER_QUERY)));
     }
     return out;
   }
