@@ -1,18 +1,12 @@
 package org.labmeter.collector.spool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.labmeter.collector.store.BatchWrite;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,42 +25,54 @@ import org.slf4j.LoggerFactory;
 public final class DiskSpool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiskSpool.class);
   static final String DONE_FILE = ReplayPositionFile.NAME;
-  private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{20})\\.spool");
 
   private final Path dir;
-  private final long segmentBytes;
   private final long maxBytes;
-
-  /** Segment number to the bytes of complete records in it. */
-  private final TreeMap<Long, Long> segments = new TreeMap<>();
-
   private final ReplayPositionFile replayed;
-  private final int tornAtOpen;
-  private FileChannel active;
-  private long activeSegment = -1;
-  private long nextSegment;
+  private final UnsyncedAppends unsynced = new UnsyncedAppends();
+  private SegmentFiles files;
+  private int tornAtOpen;
   private SpoolPosition done;
   private boolean broken;
   private boolean reuseDrainedSegment;
   private boolean closed;
+
+  /** Where the records on disk end: what a failed write or fsync cuts the segments back to. */
+  private long syncedSegment = -1;
+
+  private long syncedLength;
+  private boolean syncing;
+  private IoAction beforeSync = () -> {};
+  private volatile long syncs;
   private volatile long records;
   private volatile long bytes;
   private volatile long oldestReceivedAt = -1;
 
   private DiskSpool(Path dir, long segmentBytes, long maxBytes) throws IOException {
     this.dir = dir;
-    this.segmentBytes = segmentBytes;
     this.maxBytes = maxBytes;
     Files.createDirectories(dir);
     this.replayed = new ReplayPositionFile(dir);
     if (replayed.created()) {
-      syncDirectory();
+      SegmentFiles.syncDirectory(dir);
     }
     try {
-      this.tornAtOpen = recover();
+      SegmentFiles.Recovered r = SegmentFiles.open(dir, segmentBytes, replayed.read());
+      files = r.files();
+      done = r.mark();
+      records = r.records();
+      bytes = r.bytes();
+      oldestReceivedAt = r.firstReceivedAt();
+      tornAtOpen = r.torn();
+      syncedSegment = files.activeId();
+      syncedLength = syncedSegment < 0 ? 0 : files.length(syncedSegment);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+    if (records > 0) {
+      LOG.info(
+          "Spool {} reopened with {} batches ({} bytes) waiting for replay", dir, records, bytes);
     }
   }
 
@@ -108,6 +114,11 @@ public final class DiskSpool implements AutoCloseable {
     return dir;
   }
 
+  /** fsyncs taken by appends since the spool was opened. */
+  public long syncs() {
+    return syncs;
+  }
+
   /**
    * With {@code true}, a drained spool keeps its active segment file (until it is full) instead of
    * starting a new one at the next append; for write-behind, where it drains continually.
@@ -118,50 +129,134 @@ public final class DiskSpool implements AutoCloseable {
 
   /** Segment files on disk, for tests and operators. */
   public synchronized int segmentCount() {
-    return segments.size();
+    return files.count();
+  }
+
+  /** Runs {@code action} before each append's fsync; a test's way to hold one or make it fail. */
+  synchronized void beforeSync(IoAction action) {
+    this.beforeSync = action;
   }
 
   /**
-   * Appends one record per write, in order, and fsyncs before returning. All or nothing: on failure
-   * the segments are cut back to where they were.
+   * Appends one record per write, in order, and returns once they are fsync'd. Appends of several
+   * threads share fsyncs: the first thread to need one syncs everything written so far, outside the
+   * lock, while the others write theirs and wait for it or for the next. All or nothing: if a write
+   * or an fsync fails, every append not yet on disk fails and the segments are cut back to where
+   * the records on disk end.
    *
    * @throws SpoolFullException when the records would take the spool past {@code maxBytes}
    */
-  public synchronized void append(List<BatchWrite> writes) throws IOException, SpoolFullException {
-    checkUsable();
-    long total = 0;
-    for (BatchWrite w : writes) {
-      total += SpoolRecords.frameBytes(w);
+  public void append(List<BatchWrite> writes) throws IOException, SpoolFullException {
+    if (writes.isEmpty()) {
+      return;
     }
-    if (bytes + total > maxBytes) {
-      throw new SpoolFullException(bytes, total, maxBytes);
-    }
-    long startSegment = activeSegment;
-    long startLength = active == null ? 0 : segments.get(activeSegment);
-    try {
+    UnsyncedAppends.Append mine;
+    synchronized (this) {
+      checkUsable();
+      long total = 0;
       for (BatchWrite w : writes) {
-        if (active == null || segments.get(activeSegment) >= segmentBytes) {
-          roll();
-        }
-        ByteBuffer frame = SpoolRecords.encode(w);
-        int length = frame.remaining();
-        while (frame.hasRemaining()) {
-          active.write(frame);
-        }
-        segments.merge(activeSegment, (long) length, Long::sum);
+        total += SpoolRecords.frameBytes(w);
       }
-      if (active != null) {
-        active.force(false);
+      if (bytes + unsynced.bytes() + total > maxBytes) {
+        throw new SpoolFullException(bytes + unsynced.bytes(), total, maxBytes);
       }
-    } catch (IOException e) {
-      rollBack(startSegment, startLength);
-      throw e;
+      try {
+        files.append(writes);
+      } catch (IOException e) {
+        failUnsynced(e);
+        throw e;
+      }
+      if (!syncing) {
+        files.closeRetired();
+      }
+      mine = unsynced.add(writes.size(), total, writes.get(0).receivedAtMillis());
     }
-    if (records == 0 && !writes.isEmpty()) {
-      oldestReceivedAt = writes.get(0).receivedAtMillis();
+    awaitSync(mine);
+  }
+
+  /** Returns once {@code mine} is on disk, taking the fsync itself when no other thread is. */
+  private void awaitSync(UnsyncedAppends.Append mine) throws IOException {
+    while (true) {
+      FileChannel channel;
+      UnsyncedAppends.Append last;
+      long segment;
+      long length;
+      synchronized (this) {
+        while (syncing && !mine.settled()) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for the spool's fsync");
+          }
+        }
+        if (mine.settled()) {
+          mine.throwIfFailed();
+          return;
+        }
+        checkUsable();
+        syncing = true;
+        last = unsynced.newest();
+        channel = files.active();
+        segment = files.activeId();
+        length = files.length(segment);
+      }
+      IOException failure = null;
+      try {
+        beforeSync.run();
+        channel.force(false);
+      } catch (IOException e) {
+        failure = e;
+      }
+      synchronized (this) {
+        syncing = false;
+        syncs++;
+        files.closeRetired();
+        if (failure == null) {
+          syncedSegment = segment;
+          syncedLength = length;
+          unsynced.syncedUpTo(last, this::counted);
+        } else {
+          LOG.error("fsync of spool {} failed; the appends waiting for it fail", dir, failure);
+          failUnsynced(failure);
+        }
+        notifyAll();
+      }
     }
-    records += writes.size();
-    bytes += total;
+  }
+
+  /** Adds an append that reached the disk to what waits for replay. */
+  private void counted(int count, long size, long firstReceivedAt) {
+    if (records == 0) {
+      oldestReceivedAt = firstReceivedAt;
+    }
+    records += count;
+    bytes += size;
+  }
+
+  /**
+   * After a failed write or fsync: waits for an fsync in flight (what it covers stays), then cuts
+   * the segments back to the end of what is on disk and fails every append written after it.
+   */
+  private void failUnsynced(IOException cause) {
+    while (syncing) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!closed) {
+      try {
+        files.cutBack(syncedSegment, syncedLength);
+      } catch (IOException e) {
+        broken = true;
+        LOG.error("Spool {} could not be cut back after a failed append; refusing appends", dir, e);
+      }
+    }
+    unsynced.failAll(cause);
+    notifyAll();
   }
 
   /**
@@ -170,69 +265,18 @@ public final class DiskSpool implements AutoCloseable {
    */
   public SpoolSlice peek(int maxRecords, long maxBytes) throws IOException {
     // Read outside the lock, so that appends (the workers' fsyncs) do not wait for a replay read:
-    // what lies between the replay position and the committed records never changes, and only
+    // what lies between the replay position and the records on disk never changes, and only
     // markDone, called by the same reader, moves the position or deletes segments.
-    SpoolPosition pos;
+    SpoolPosition from;
     long committed;
-    TreeMap<Long, Long> segments;
+    TreeMap<Long, Long> lengths;
     synchronized (this) {
       checkUsable();
-      pos = done;
+      from = done;
       committed = records;
-      segments = new TreeMap<>(this.segments);
+      lengths = files.lengths();
     }
-    List<BatchWrite> out = new ArrayList<>();
-    int n = 0;
-    long size = 0;
-    Map<Long, FileChannel> open = new TreeMap<>();
-    try {
-      while (n < maxRecords && n < committed) {
-        Long length = segments.get(pos.segment());
-        if (length == null || pos.offset() >= length) {
-          Long next = segments.higherKey(pos.segment());
-          if (next == null) {
-            break;
-          }
-          pos = new SpoolPosition(next, 0);
-          continue;
-        }
-        FileChannel ch = open.get(pos.segment());
-        if (ch == null) {
-          ch = FileChannel.open(segmentPath(pos.segment()), StandardOpenOption.READ);
-          open.put(pos.segment(), ch);
-        }
-        ByteBuffer header = SpoolRecords.readAt(ch, pos.offset(), SpoolRecords.HEADER_BYTES);
-        int payloadLength = header.getInt(0);
-        long frame = SpoolRecords.HEADER_BYTES + (long) payloadLength;
-        if (!SpoolRecords.plausibleLength(payloadLength) || pos.offset() + frame > length) {
-          throw new IOException("spool record at " + describe(pos) + " has a bad length");
-        }
-        if (n > 0 && size + frame > maxBytes) {
-          break;
-        }
-        ByteBuffer payload =
-            SpoolRecords.readAt(ch, pos.offset() + SpoolRecords.HEADER_BYTES, payloadLength);
-        if (SpoolRecords.crc(payload) != header.getInt(4)) {
-          throw new IOException("spool record at " + describe(pos) + " fails its CRC");
-        }
-        BatchWrite write = SpoolRecords.decode(payload);
-        if (write == null) {
-          LOG.error(
-              "Spool record at {} no longer decodes as a batch; skipped, not replayed",
-              describe(pos));
-        } else {
-          out.add(write);
-        }
-        n++;
-        size += frame;
-        pos = new SpoolPosition(pos.segment(), pos.offset() + frame);
-      }
-    } finally {
-      for (FileChannel ch : open.values()) {
-        ch.close();
-      }
-    }
-    return new SpoolSlice(out, pos, n, size);
+    return files.read(lengths, from, committed, maxRecords, maxBytes);
   }
 
   /**
@@ -244,28 +288,34 @@ public final class DiskSpool implements AutoCloseable {
     long leftRecords = records - slice.records();
     SpoolPosition next = slice.end();
     while (true) {
-      Long length = segments.get(next.segment());
-      Long following = segments.higherKey(next.segment());
+      Long length = files.length(next.segment());
+      Long following = files.after(next.segment());
       if (following != null && (length == null || next.offset() >= length)) {
         next = new SpoolPosition(following, 0);
       } else {
         break;
       }
     }
-    if (leftRecords <= 0 && reuseDrainedSegment && active != null && activeSegment >= 0) {
+    // records written but not yet fsync'd lie right after the replayed ones: stay in front of them
+    boolean drained = leftRecords <= 0 && unsynced.records() == 0;
+    long active = files.activeId();
+    if (drained && reuseDrainedSegment && active >= 0) {
       // write-behind drains the spool many times a second: keep appending to the same file
       // rather than creating (and fsyncing the directory for) a new one each time
-      next = new SpoolPosition(activeSegment, segments.get(activeSegment));
-    } else if (leftRecords <= 0) {
-      next = new SpoolPosition(Math.max(nextSegment, next.segment() + 1), 0);
-      nextSegment = next.segment();
+      next = new SpoolPosition(active, files.length(active));
+    } else if (drained) {
+      next = new SpoolPosition(files.reserveNext(next.segment() + 1), 0);
     }
     replayed.write(next);
     done = next;
     records = Math.max(0, leftRecords);
     bytes = records == 0 ? 0 : Math.max(0, bytes - slice.bytes());
-    deleteSegmentsBefore(next.segment());
-    oldestReceivedAt = records == 0 ? -1 : receivedAtOf(done);
+    files.deleteBefore(next.segment());
+    if (syncedSegment >= 0 && syncedSegment < next.segment()) {
+      syncedSegment = -1; // deleted with the segments before the position
+      syncedLength = 0;
+    }
+    oldestReceivedAt = records == 0 ? -1 : files.receivedAt(done);
   }
 
   @Override
@@ -275,150 +325,11 @@ public final class DiskSpool implements AutoCloseable {
     }
     closed = true;
     try {
-      if (active != null) {
-        active.close();
-        active = null;
+      if (files != null) {
+        files.close();
       }
     } finally {
       replayed.close();
-    }
-  }
-
-  // ---- recovery ----
-
-  private int recover() throws IOException {
-    TreeMap<Long, Path> found = new TreeMap<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path f : files) {
-        Matcher m = SEGMENT.matcher(f.getFileName().toString());
-        if (m.matches()) {
-          found.put(Long.parseLong(m.group(1)), f);
-        }
-      }
-    }
-    SpoolPosition mark = replayed.read();
-    if (mark == null) {
-      mark = new SpoolPosition(found.isEmpty() ? 0 : found.firstKey(), 0);
-    }
-    for (Map.Entry<Long, Path> old : found.headMap(mark.segment()).entrySet()) {
-      Files.deleteIfExists(old.getValue());
-    }
-    int torn = 0;
-    for (Map.Entry<Long, Path> e : found.tailMap(mark.segment(), true).entrySet()) {
-      long countFrom = e.getKey() == mark.segment() ? mark.offset() : 0;
-      SegmentScan scan = SegmentScan.of(e.getValue(), countFrom);
-      if (scan.torn()) {
-        torn++;
-        LOG.warn(
-            "Spool segment {} ends in a record cut short (a crash while appending); truncated"
-                + " from {} to {} bytes. That batch was never acknowledged; its agent resends it",
-            e.getValue(),
-            scan.fileBytes(),
-            scan.validBytes());
-        try (FileChannel ch = FileChannel.open(e.getValue(), StandardOpenOption.WRITE)) {
-          ch.truncate(scan.validBytes());
-          ch.force(true);
-        }
-      }
-      segments.put(e.getKey(), scan.validBytes());
-      records += scan.records();
-      bytes += scan.bytes();
-      if (oldestReceivedAt < 0 && scan.records() > 0) {
-        oldestReceivedAt = scan.firstReceivedAt();
-      }
-    }
-    Long markLength = segments.get(mark.segment());
-    if (markLength != null && mark.offset() > markLength) {
-      LOG.warn("Spool replay position {} lies past the data; using its end", describe(mark));
-      mark = new SpoolPosition(mark.segment(), markLength);
-    }
-    done = mark;
-    nextSegment = Math.max(mark.segment(), found.isEmpty() ? 0 : found.lastKey() + 1);
-    if (!segments.isEmpty()) {
-      activeSegment = segments.lastKey();
-      active = FileChannel.open(segmentPath(activeSegment), StandardOpenOption.WRITE);
-      active.position(segments.get(activeSegment));
-    }
-    if (records > 0) {
-      LOG.info(
-          "Spool {} reopened with {} batches ({} bytes) waiting for replay", dir, records, bytes);
-    }
-    return torn;
-  }
-
-  // ---- helpers ----
-
-  private void deleteSegmentsBefore(long segment) throws IOException {
-    for (Long id : new ArrayList<>(segments.headMap(segment).keySet())) {
-      if (id == activeSegment) {
-        active.close();
-        active = null;
-        activeSegment = -1;
-      }
-      Files.deleteIfExists(segmentPath(id));
-      segments.remove(id);
-    }
-  }
-
-  private long receivedAtOf(SpoolPosition position) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(segmentPath(position.segment()), StandardOpenOption.READ)) {
-      ByteBuffer head =
-          SpoolRecords.readAt(
-              ch, position.offset(), SpoolRecords.HEADER_BYTES + SpoolRecords.PAYLOAD_PREFIX_BYTES);
-      return SpoolRecords.receivedAt(head.position(SpoolRecords.HEADER_BYTES));
-    }
-  }
-
-  private void roll() throws IOException {
-    if (active != null) {
-      active.force(false);
-      active.close();
-      active = null;
-    }
-    long id = nextSegment++;
-    active =
-        FileChannel.open(segmentPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    activeSegment = id;
-    segments.put(id, 0L);
-    syncDirectory();
-  }
-
-  /** Cuts the spool back to what it held before a failed append. */
-  private void rollBack(long startSegment, long startLength) {
-    try {
-      for (Long id : new ArrayList<>(segments.tailMap(startSegment, false).keySet())) {
-        if (id == activeSegment && active != null) {
-          active.close();
-          active = null;
-        }
-        Files.deleteIfExists(segmentPath(id));
-        segments.remove(id);
-      }
-      if (startSegment >= 0) {
-        if (active != null) {
-          active.close();
-        }
-        active = FileChannel.open(segmentPath(startSegment), StandardOpenOption.WRITE);
-        active.truncate(startLength);
-        active.position(startLength);
-        active.force(false);
-        activeSegment = startSegment;
-        segments.put(startSegment, startLength);
-      } else {
-        activeSegment = -1;
-      }
-    } catch (IOException e) {
-      broken = true;
-      LOG.error("Spool {} could not be cut back after a failed append; refusing appends", dir, e);
-    }
-  }
-
-  private void syncDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      LOG.debug("Directory {} cannot be fsync'd here: {}", dir, e.toString());
     }
   }
 
@@ -429,13 +340,5 @@ public final class DiskSpool implements AutoCloseable {
     if (broken) {
       throw new IOException("spool " + dir + " is unusable after a failed append");
     }
-  }
-
-  private Path segmentPath(long id) {
-    return dir.resolve(String.format("segment-%020d.spool", id));
-  }
-
-  private String describe(SpoolPosition p) {
-    return segmentPath(p.segment()).getFileName() + "@" + p.offset();
   }
 }

@@ -1,6 +1,7 @@
 package org.labmeter.collector.spool;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,10 @@ final class SpoolMetrics {
                 })
             .description("how long the oldest spooled batch has waited for the store")
             .strongReference(true)
+            .register(registry));
+    meters.add(
+        FunctionCounter.builder("collector.spool.fsyncs", spool, DiskSpool::syncs)
+            .description("fsyncs of spool segments for appends (concurrent appends share one)")
             .register(registry));
     appended = counter("collector.spool.appended", "batches written to the spool");
     replayed = counter("collector.spool.replayed", "spooled batches the store accepted on replay");

@@ -24,6 +24,18 @@ public final class EmbeddedQuestDb implements AutoCloseable {
   /** Smallest partition prefix QuestDB splits off instead of rewriting (its default: 50 MB). */
   static final long O3_SPLIT_MIN_BYTES = 2L << 20;
 
+  /** Idle rounds a QuestDB worker spins before it yields (QuestDB's default: 10). */
+  static final int IDLE_YIELDS = 10;
+
+  /** Idle rounds after which it naps instead of yielding (QuestDB's default: 7,000). */
+  static final int IDLE_NAPS_FROM = 20;
+
+  /** Idle rounds after which it sleeps instead of napping (QuestDB's default: 10,000). */
+  static final int IDLE_SLEEPS_FROM = 40;
+
+  /** How long an idle QuestDB worker sleeps between rounds (QuestDB's default: 10 ms). */
+  static final int IDLE_SLEEP_MILLIS = 5;
+
   private final ServerMain server;
   private final Path root;
   private final int httpPort;
@@ -122,6 +134,19 @@ public final class EmbeddedQuestDb implements AutoCloseable {
         "shared.network.worker.count=" + ingestThreads(),
         "shared.write.worker.count=" + ingestThreads(),
         "wal.apply.worker.count=" + ingestThreads(),
+        // An idle QuestDB worker yields the CPU up to 7,000 times in a row before it naps, and its
+        // pools go idle between the collector's commits (a few a second): at 5,000 batches/s the
+        // write pool's thread spent a tenth of a core in sched_yield. Here it yields ten times,
+        // then naps 1 ms per round, then sleeps 5 ms per round (write pool 10 % -> 4 % of a core,
+        // docs/performance.md); a commit then waits at most one sleep before it is applied
+        "shared.worker.yield.threshold=" + IDLE_YIELDS,
+        "shared.worker.nap.threshold=" + IDLE_NAPS_FROM,
+        "shared.worker.sleep.threshold=" + IDLE_SLEEPS_FROM,
+        "shared.worker.sleep.timeout=" + IDLE_SLEEP_MILLIS,
+        "wal.apply.worker.yield.threshold=" + IDLE_YIELDS,
+        "wal.apply.worker.nap.threshold=" + IDLE_NAPS_FROM,
+        "wal.apply.worker.sleep.threshold=" + IDLE_SLEEPS_FROM,
+        "wal.apply.worker.sleep.timeout=" + IDLE_SLEEP_MILLIS,
         // Every commit of a fleet's batches reaches back a few seconds into the last partition
         // (agents' batches overlap in time), and QuestDB merges such rows by rewriting the
         // partition, prefix included, unless the part before the late rows is larger than this;

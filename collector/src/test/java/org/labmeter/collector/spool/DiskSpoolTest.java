@@ -14,8 +14,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -155,6 +157,116 @@ class DiskSpoolTest {
     try (DiskSpool reopened = DiskSpool.open(dir, 25L * RECORD, BIG)) {
       assertThat(reopened.isEmpty()).isTrue();
       assertThat(reopened.peek(10, BIG).records()).isZero();
+    }
+  }
+
+  /** Starts {@code append} on its own thread; the future holds its failure, if any. */
+  private static CompletableFuture<Void> appendOnThread(DiskSpool spool, List<BatchWrite> w) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                spool.append(w);
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            });
+    t.start();
+    return done;
+  }
+
+  private void awaitSegmentBytes(long expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Files.size(segmentFiles().get(0)) < expected && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(Files.size(segmentFiles().get(0))).isEqualTo(expected);
+  }
+
+  @Test
+  void appendsWrittenWhileAnFsyncIsInFlightShareTheNextOne() throws Exception {
+    List<BatchWrite> w = writes(4);
+    CountDownLatch inSync = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncCalls = new AtomicInteger();
+    try (DiskSpool spool = DiskSpool.open(dir, BIG, BIG)) {
+      spool.beforeSync(
+          () -> {
+            if (syncCalls.incrementAndGet() == 1) {
+              inSync.countDown();
+              await(release);
+            }
+          });
+      CompletableFuture<Void> first = appendOnThread(spool, w.subList(0, 1));
+      assertThat(inSync.await(10, TimeUnit.SECONDS)).isTrue();
+      List<CompletableFuture<Void>> behind = new ArrayList<>();
+      for (int i = 1; i < 4; i++) {
+        behind.add(appendOnThread(spool, w.subList(i, i + 1)));
+      }
+      awaitSegmentBytes(4 * RECORD); // all three written while the first fsync is held
+      assertThat(spool.records()).isZero(); // none counted before its fsync
+      release.countDown();
+
+      first.get(10, TimeUnit.SECONDS);
+      for (CompletableFuture<Void> f : behind) {
+        f.get(10, TimeUnit.SECONDS);
+      }
+      // the held fsync covered the first append; the three behind it shared one more
+      assertThat(spool.syncs()).isEqualTo(2);
+      assertThat(syncCalls).hasValue(2);
+      assertThat(spool.records()).isEqualTo(4);
+      assertThat(spool.bytes()).isEqualTo(4 * RECORD);
+      assertThat(spool.peek(10, BIG).batches()).containsExactlyInAnyOrderElementsOf(w);
+    }
+  }
+
+  @Test
+  void aFailedFsyncFailsEveryAppendWaitingForItAndCutsTheSpoolBack() throws Exception {
+    List<BatchWrite> w = writes(5);
+    CountDownLatch inSync = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (DiskSpool spool = DiskSpool.open(dir, BIG, BIG)) {
+      spool.append(w.subList(0, 1));
+      spool.beforeSync(
+          () -> {
+            inSync.countDown();
+            await(release);
+            throw new IOException("device gone");
+          });
+      CompletableFuture<Void> first = appendOnThread(spool, w.subList(1, 2));
+      assertThat(inSync.await(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Void> second = appendOnThread(spool, w.subList(2, 4));
+      awaitSegmentBytes(4 * RECORD);
+      release.countDown();
+
+      for (CompletableFuture<Void> f : List.of(first, second)) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IOException.class)
+            .hasMessageContaining("device gone");
+      }
+      assertThat(spool.records()).isEqualTo(1);
+      assertThat(Files.size(segmentFiles().get(0))).isEqualTo(RECORD); // cut back
+
+      spool.beforeSync(() -> {});
+      spool.append(w.subList(4, 5)); // the spool is usable again
+      assertThat(spool.peek(10, BIG).batches()).containsExactly(w.get(0), w.get(4));
+    }
+    try (DiskSpool reopened = DiskSpool.open(dir, BIG, BIG)) {
+      assertThat(reopened.tornRecordsAtOpen()).isZero();
+      assertThat(reopened.peek(10, BIG).batches()).containsExactly(w.get(0), w.get(4));
+    }
+  }
+
+  private static void await(CountDownLatch latch) throws IOException {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IOException("test latch not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
     }
   }
 

@@ -3,6 +3,7 @@ package org.labmeter.launcher.bench.fleet;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -17,6 +18,10 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,23 +66,39 @@ final class FleetConnection extends SimpleChannelInboundHandler<MqttMessage> {
     return ready;
   }
 
-  /** Publishes from any thread; the packet id and the send time are set on the event loop. */
-  void publish(String topic, byte[] envelope, long intendedNanos) {
-    Channel c = channel;
-    c.eventLoop()
-        .execute(
-            () -> {
-              int id = nextId;
-              nextId = id == 65535 ? 1 : id + 1;
-              intendedAt[id] = intendedNanos;
-              c.writeAndFlush(
-                  MqttMessageBuilders.publish()
-                      .topicName(topic)
-                      .qos(MqttQoS.AT_LEAST_ONCE)
-                      .messageId(id)
-                      .payload(Unpooled.wrappedBuffer(envelope))
-                      .build());
-            });
+  /** One publish to hand over: which connection, what, and when it was meant to be sent. */
+  record Send(FleetConnection connection, String topic, byte[] envelope, long intendedNanos) {}
+
+  /**
+   * Publishes from any thread, with one task per event loop: the packet ids and the send times are
+   * set on the loops.
+   */
+  static void publishAll(List<Send> sends) {
+    Map<EventLoop, List<Send>> byLoop = new IdentityHashMap<>();
+    for (Send send : sends) {
+      byLoop.computeIfAbsent(send.connection.channel.eventLoop(), l -> new ArrayList<>()).add(send);
+    }
+    byLoop.forEach(
+        (loop, mine) ->
+            loop.execute(
+                () -> {
+                  for (Send send : mine) {
+                    send.connection.publishNow(send.topic, send.envelope, send.intendedNanos);
+                  }
+                }));
+  }
+
+  private void publishNow(String topic, byte[] envelope, long intendedNanos) {
+    int id = nextId;
+    nextId = id == 65535 ? 1 : id + 1;
+    intendedAt[id] = intendedNanos;
+    channel.writeAndFlush(
+        MqttMessageBuilders.publish()
+            .topicName(topic)
+            .qos(MqttQoS.AT_LEAST_ONCE)
+            .messageId(id)
+            .payload(Unpooled.wrappedBuffer(envelope))
+            .build());
   }
 
   void close() {
