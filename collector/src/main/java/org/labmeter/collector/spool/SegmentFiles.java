@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class SegmentFiles implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentFiles.class);
   private static final Pattern NAME = Pattern.compile("segment-(\\d{20})\\.spool");
+  private static final int MAX_FRAME_BYTES =
+      SpoolRecords.HEADER_BYTES + SpoolRecords.MAX_PAYLOAD_BYTES;
+
+  /** Most bytes one read takes for the replay (more only for a single larger record). */
+  private static final long READ_CHUNK_MAX_BYTES = 1L << 20;
 
   private final Path dir;
   private final long segmentBytes;
@@ -273,6 +278,10 @@ final class SegmentFiles implements AutoCloseable {
     int n = 0;
     long size = 0;
     Map<Long, FileChannel> open = new TreeMap<>();
+    // records are read a chunk at a time (one read for a replay group, not two per record)
+    ByteBuffer chunk = null;
+    long chunkSegment = -1;
+    long chunkAt = 0;
     try {
       while (n < maxRecords && n < committed) {
         Long length = lengths.get(pos.segment());
@@ -289,8 +298,15 @@ final class SegmentFiles implements AutoCloseable {
           ch = FileChannel.open(path(pos.segment()), StandardOpenOption.READ);
           open.put(pos.segment(), ch);
         }
-        ByteBuffer header = SpoolRecords.readAt(ch, pos.offset(), SpoolRecords.HEADER_BYTES);
-        int payloadLength = header.getInt(0);
+        long want = Math.max(SpoolRecords.HEADER_BYTES, maxBytes - size);
+        if (chunk == null
+            || chunkSegment != pos.segment()
+            || pos.offset() + SpoolRecords.HEADER_BYTES > chunkAt + chunk.limit()) {
+          chunk = readChunk(ch, pos.offset(), length, want);
+          chunkSegment = pos.segment();
+          chunkAt = pos.offset();
+        }
+        int payloadLength = chunk.getInt((int) (pos.offset() - chunkAt));
         long frame = SpoolRecords.HEADER_BYTES + (long) payloadLength;
         if (!SpoolRecords.plausibleLength(payloadLength) || pos.offset() + frame > length) {
           throw new IOException("spool record at " + describe(pos) + " has a bad length");
@@ -298,9 +314,13 @@ final class SegmentFiles implements AutoCloseable {
         if (n > 0 && size + frame > maxBytes) {
           break;
         }
-        ByteBuffer payload =
-            SpoolRecords.readAt(ch, pos.offset() + SpoolRecords.HEADER_BYTES, payloadLength);
-        if (SpoolRecords.crc(payload) != header.getInt(4)) {
+        if (pos.offset() + frame > chunkAt + chunk.limit()) {
+          chunk = readChunk(ch, pos.offset(), length, Math.max(frame, want));
+          chunkAt = pos.offset();
+        }
+        int at = (int) (pos.offset() - chunkAt);
+        ByteBuffer payload = chunk.slice(at + SpoolRecords.HEADER_BYTES, payloadLength);
+        if (SpoolRecords.crc(payload) != chunk.getInt(at + 4)) {
           throw new IOException("spool record at " + describe(pos) + " fails its CRC");
         }
         BatchWrite write = SpoolRecords.decode(payload);
@@ -321,6 +341,16 @@ final class SegmentFiles implements AutoCloseable {
       }
     }
     return new SpoolSlice(out, pos, n, size);
+  }
+
+  /**
+   * Up to {@code want} bytes (at least a frame's worth, at most {@link #READ_CHUNK_MAX_BYTES}
+   * unless a frame needs more) from {@code offset}, never past {@code length}.
+   */
+  private static ByteBuffer readChunk(FileChannel ch, long offset, long length, long want)
+      throws IOException {
+    long bytes = Math.max(Math.min(want, READ_CHUNK_MAX_BYTES), MAX_FRAME_BYTES);
+    return SpoolRecords.readAt(ch, offset, (int) Math.min(bytes, length - offset));
   }
 
   /** When the record at {@code position} was received. */

@@ -311,6 +311,25 @@ class DiskSpoolTest {
   }
 
   @Test
+  void aReplayReadOfMoreThanOneChunkReturnsEveryRecordAcrossTheChunkBoundaries() throws Exception {
+    int count = 12_000; // 2.5 MB of records in one segment: the replay reads it in 1 MiB chunks
+    List<BatchWrite> w = writes(count);
+    try (DiskSpool spool = DiskSpool.open(dir, 16L << 20, 64L << 20)) {
+      for (int i = 0; i < count; i += 1_000) {
+        spool.append(w.subList(i, i + 1_000));
+      }
+      SpoolSlice first = spool.peek(7, 64L << 20); // a small read first, so chunks start unaligned
+      spool.markDone(first);
+      SpoolSlice rest = spool.peek(count, 64L << 20);
+
+      assertThat(rest.batches()).isEqualTo(w.subList(7, count));
+      assertThat(rest.end()).isEqualTo(new SpoolPosition(0, (long) count * RECORD));
+      spool.markDone(rest);
+      assertThat(spool.isEmpty()).isTrue();
+    }
+  }
+
+  @Test
   void segmentsRollAndAreDeletedOnceReplayed() throws Exception {
     List<BatchWrite> w = writes(5);
     // 400-byte segments close after two records (424 >= 400): [0,1] [2,3] [4]
