@@ -207,6 +207,8 @@ public final class DiskSpool implements AutoCloseable {
         channel.force(false);
       } catch (IOException e) {
         failure = e;
+      } catch (RuntimeException e) {
+        failure = new IOException("fsync failed: " + e, e); // never leave the others waiting
       }
       synchronized (this) {
         syncing = false;

@@ -259,6 +259,26 @@ class DiskSpoolTest {
     }
   }
 
+  @Test
+  void anFsyncThatThrowsUncheckedFailsItsAppendAndLeavesTheSpoolUsable() throws Exception {
+    List<BatchWrite> w = writes(2);
+    try (DiskSpool spool = DiskSpool.open(dir, BIG, BIG)) {
+      spool.beforeSync(
+          () -> {
+            throw new IllegalStateException("bug in a sync hook");
+          });
+      assertThatThrownBy(() -> spool.append(w.subList(0, 1)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("bug in a sync hook");
+      assertThat(spool.records()).isZero();
+
+      spool.beforeSync(() -> {});
+      CompletableFuture<Void> next = appendOnThread(spool, w.subList(1, 2));
+      next.get(10, TimeUnit.SECONDS); // not left waiting for an fsync that never ends
+      assertThat(spool.peek(10, BIG).batches()).containsExactly(w.get(1));
+    }
+  }
+
   private static void await(CountDownLatch latch) throws IOException {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
