@@ -180,16 +180,16 @@ public final class FleetLoad {
       boolean more = true;
       while (more && i < total) {
         long now = System.nanoTime();
-        while (i < total && start + (long) (i * nanosPerBatch) <= now) {
+        for (long intended = start + (long) (i * nanosPerBatch);
+            i < total && intended <= now;
+            intended = start + (long) (i * nanosPerBatch)) {
           byte[] envelope = FleetBatches.next(in);
           if (envelope == null) {
             more = false;
             break;
           }
           int a = (int) (i % s.agents());
-          due.add(
-              new FleetConnection.Send(
-                  connections.get(a), topics[a], envelope, start + (long) (i * nanosPerBatch)));
+          due.add(new FleetConnection.Send(connections.get(a), topics[a], envelope, intended));
           i++;
         }
         if (!due.isEmpty()) {
