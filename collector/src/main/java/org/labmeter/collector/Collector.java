@@ -35,6 +35,7 @@ import org.labmeter.collector.store.RecordTables;
 import org.labmeter.collector.store.SampleWriter;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.sweep.ChainSweeper;
+import org.labmeter.collector.sweep.UnverifiedLog;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainHeads;
 import org.labmeter.collector.verify.Quarantine;
@@ -197,6 +198,9 @@ public final class Collector implements AutoCloseable {
         config.storeKind() == StoreKind.QUESTDB
             ? new QuestDbStoredBatches(config.storeUrl())
             : StoredBatches.NONE;
+    boolean sweeping = config.storeKind() == StoreKind.QUESTDB && config.chains().sweeping();
+    UnverifiedLog unverified =
+        sweeping ? new UnverifiedLog(UnverifiedLog.DEFAULT_CAPACITY) : UnverifiedLog.off();
     VerifyingPublishSink sink =
         new VerifyingPublishSink(
             heads ->
@@ -211,6 +215,7 @@ public final class Collector implements AutoCloseable {
             store,
             quarantine,
             records,
+            unverified,
             metrics,
             Clock.systemUTC());
     ConnectionServices services =
@@ -234,14 +239,15 @@ public final class Collector implements AutoCloseable {
                 config.listener().tls() == null
                     ? null
                     : ServerTls.context(config.listener().tls())));
-    if (config.storeKind() == StoreKind.QUESTDB && config.chains().sweeping()) {
+    if (sweeping) {
       sweeper =
           new ChainSweeper(
               new QuestDbStoredBatches(config.storeUrl()),
               writer,
               metrics,
               config.chains(),
-              System::currentTimeMillis);
+              System::currentTimeMillis,
+              unverified);
       sweeper.start();
     }
     if (config.bridge() != null) {

@@ -16,6 +16,7 @@ import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
+import org.labmeter.collector.sweep.UnverifiedLog;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainEntry;
 import org.labmeter.collector.verify.ChainHeads;
@@ -51,6 +52,7 @@ public final class VerifyingPublishSink implements PublishSink {
   private final BatchStore store;
   private final Quarantine quarantine;
   private final IngestRecords records;
+  private final UnverifiedLog unverified;
   private final CollectorMetrics metrics;
   private final Clock clock;
 
@@ -66,12 +68,22 @@ public final class VerifyingPublishSink implements PublishSink {
       Quarantine quarantine,
       CollectorMetrics metrics,
       Clock clock) {
-    this(verifierOver, chainHeads, store, quarantine, IngestRecords.NONE, metrics, clock);
+    this(
+        verifierOver,
+        chainHeads,
+        store,
+        quarantine,
+        IngestRecords.NONE,
+        UnverifiedLog.off(),
+        metrics,
+        clock);
   }
 
   /**
    * @param records where refused payloads (besides the in-memory {@code quarantine}) and agents'
    *     status messages are kept
+   * @param unverified told of every batch stored unverified, and of every one relinked since, for
+   *     the chain sweeper
    */
   public VerifyingPublishSink(
       Function<ChainHeads, BatchVerifier> verifierOver,
@@ -79,8 +91,10 @@ public final class VerifyingPublishSink implements PublishSink {
       BatchStore store,
       Quarantine quarantine,
       IngestRecords records,
+      UnverifiedLog unverified,
       CollectorMetrics metrics,
       Clock clock) {
+    this.unverified = unverified;
     this.heads = new PendingChainHeads(chainHeads);
     this.verifier = verifierOver.apply(heads);
     this.store = store;
@@ -176,6 +190,7 @@ public final class VerifyingPublishSink implements PublishSink {
         metrics.late();
       }
       logLink(batch.agentId(), batch.instrumentId(), batch, a);
+      noteForSweeper(group.get(accepted.get(k)), batch, a);
       outcomes.set(accepted.get(k), new IngestOutcome.Stored(batch.samples().size(), a.link()));
     }
     return outcomes;
@@ -265,6 +280,16 @@ public final class VerifyingPublishSink implements PublishSink {
       return false;
     } finally {
       metrics.writeLatency().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void noteForSweeper(TelemetryPublish p, Batch batch, Verdict.Accepted a) {
+    ChainId chain = new ChainId(batch.agentId(), batch.instrumentId());
+    if (!a.chainOk()) {
+      unverified.note(chain, batch.sequence(), batch.firstTimestampMillis(), p.receivedAtMillis());
+    }
+    for (ChainEntry again : a.relinked()) {
+      unverified.forget(chain, again.sequence());
     }
   }
 

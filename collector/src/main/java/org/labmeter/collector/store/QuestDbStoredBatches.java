@@ -176,32 +176,44 @@ public final class QuestDbStoredBatches implements StoredBatches {
 
   @Override
   public long chainStart(ChainId chain) {
+    return chainStart(chain, Long.MIN_VALUE);
+  }
+
+  /**
+   * The first sample time of the chain's newest genesis batch whose {@code ts} is at or after
+   * {@code sinceTsMillis}, or {@link Long#MIN_VALUE} when none is: QuestDB reads only the
+   * partitions from that time on.
+   */
+  public long chainStart(ChainId chain, long sinceTsMillis) {
     JsonNode rows =
         query(
             "SELECT max(first_ts) FROM lm_batches WHERE "
                 + where(chain)
                 + " AND seq = 0 AND prev_hash = '"
                 + ZERO
-                + "'");
+                + "'"
+                + sinceBound(sinceTsMillis));
     return rows.isEmpty() || rows.get(0).get(0).isNull()
         ? Long.MIN_VALUE
         : rows.get(0).get(0).asLong();
   }
 
-  /** A stored batch that is not verified: its chain and sequence. */
-  public record Unverified(ChainId chain, long sequence) {}
+  /** A stored batch that is not verified: its chain, sequence and first sample time. */
+  public record Unverified(ChainId chain, long sequence, long firstTsMillis) {}
 
   /**
-   * Batches stored with {@code chain_ok = false} and received at or after {@code
-   * receivedAfterMillis}, newest first, at most {@code limit}; genesis batches excluded (they are
-   * never unverified). For the chain sweeper.
+   * Batches stored with {@code chain_ok = false}, received at or after {@code receivedAfterMillis}
+   * and with {@code ts} at or after {@code sinceTsMillis}, newest first, at most {@code limit};
+   * genesis batches excluded (they are never unverified). The {@code ts} bound is what keeps the
+   * scan to the recent partitions. For the chain sweeper.
    */
-  public List<Unverified> unverified(long receivedAfterMillis, int limit) {
+  public List<Unverified> unverified(long receivedAfterMillis, long sinceTsMillis, int limit) {
     JsonNode rows =
         query(
-            "SELECT agent, instrument, seq FROM lm_batches WHERE chain_ok = false AND seq > 0"
-                + " AND received_at >= "
+            "SELECT agent, instrument, seq, first_ts FROM lm_batches WHERE chain_ok = false"
+                + " AND seq > 0 AND received_at >= "
                 + receivedAfterMillis
+                + sinceBound(sinceTsMillis)
                 + " ORDER BY received_at DESC LIMIT "
                 + limit);
     List<Unverified> out = new ArrayList<>();
@@ -209,7 +221,8 @@ public final class QuestDbStoredBatches implements StoredBatches {
       String agent = r.get(0).asText();
       String instrument = r.get(1).asText();
       if (Ids.isValid(agent) && Ids.isValid(instrument)) {
-        out.add(new Unverified(new ChainId(agent, instrument), r.get(2).asLong()));
+        out.add(
+            new Unverified(new ChainId(agent, instrument), r.get(2).asLong(), r.get(3).asLong()));
       }
     }
     return out;

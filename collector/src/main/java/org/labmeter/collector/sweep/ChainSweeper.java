@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.labmeter.collector.config.ChainSettings;
 import org.labmeter.collector.metrics.CollectorMetrics;
@@ -31,10 +31,14 @@ import org.slf4j.LoggerFactory;
  * with sequence {@code seq - 1}, in the same run (since the newest genesis), has the hash it names.
  *
  * <p>Bounded: each sweep looks at most {@link #MAX_CANDIDATES} batches received within {@code
- * verify.sweepHorizon}, and writes what links in one store request. Idempotent, and safe with
- * several collectors sweeping at once: the rewrite is the same rows with the dedup keys of the
- * first write, so the store keeps one of each. Runs on its own thread ({@code
- * collector-chain-sweeper}); a sweep the store refuses is logged and tried again at the next one.
+ * verify.sweepHorizon}, and writes what links in one store request. Its candidates come from the
+ * {@link UnverifiedLog} of what this collector stored unverified; only the first sweep (and one
+ * after the log overflowed) scans {@code lm_batches}, for what an earlier run left, and every read
+ * is bounded by {@code ts}, so a sweep's cost follows the unverified batches, not the evidence
+ * stored over the years. Idempotent, and safe with several collectors sweeping at once: the rewrite
+ * is the same rows with the dedup keys of the first write, so the store keeps one of each. Runs on
+ * its own thread ({@code collector-chain-sweeper}); a sweep the store refuses is logged and tried
+ * again at the next one.
  */
 public final class ChainSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(ChainSweeper.class);
@@ -45,20 +49,31 @@ public final class ChainSweeper {
   /** Sequences further apart than this in one chain are read back separately. */
   private static final long RUN_GAP = 64;
 
+  /**
+   * How much older than the batch its predecessor may be for a sweep to find it; also how much
+   * older than the horizon the first sweep's scan looks (a batch's {@code ts} is its first sample,
+   * and only {@code ts} lets QuestDB skip partitions).
+   */
+  static final long LOOKBACK_MILLIS = TimeUnit.DAYS.toMillis(1);
+
   private final QuestDbStoredBatches stored;
   private final BatchStore store;
   private final CollectorMetrics metrics;
   private final ChainSettings settings;
   private final LongSupplier clock;
+  private final UnverifiedLog log;
   private ScheduledExecutorService timer;
+  private final AtomicBoolean scanStore = new AtomicBoolean(true);
 
   public ChainSweeper(
       QuestDbStoredBatches stored,
       BatchStore store,
       CollectorMetrics metrics,
       ChainSettings settings,
-      LongSupplier clock) {
+      LongSupplier clock,
+      UnverifiedLog log) {
     this.stored = stored;
+    this.log = log;
     this.store = store;
     this.metrics = metrics;
     this.settings = settings;
@@ -107,38 +122,66 @@ public final class ChainSweeper {
   }
 
   /**
-   * One sweep. Blocking (store reads and one write).
+   * One sweep. Blocking (store reads and one write). The first sweep, and the first after the log
+   * overflowed, scans {@code lm_batches} for unverified batches (what an earlier run of the
+   * collector stored); the others take the candidates from the {@link UnverifiedLog}.
    *
    * @return the batches written again as verified
    * @throws StoreWriteException when the store refused the rewrite (nothing is counted)
    */
   public int sweep() throws StoreWriteException {
     long since = clock.getAsLong() - settings.sweepHorizon().toMillis();
-    Map<ChainId, TreeSet<Long>> byChain = new HashMap<>();
-    for (Unverified u : stored.unverified(since, MAX_CANDIDATES)) {
-      byChain.computeIfAbsent(u.chain(), c -> new TreeSet<>()).add(u.sequence());
+    Map<ChainId, TreeMap<Long, Long>> byChain = new HashMap<>(); // seq -> first sample time
+    if (log.takeOverflow() | scanStore.get()) {
+      scanStore.set(true); // until a scan succeeded
+      for (Unverified u : stored.unverified(since, since - LOOKBACK_MILLIS, MAX_CANDIDATES)) {
+        byChain
+            .computeIfAbsent(u.chain(), c -> new TreeMap<>())
+            .put(u.sequence(), u.firstTsMillis());
+      }
+      scanStore.set(false);
+    }
+    for (UnverifiedLog.Entry e : log.since(since, MAX_CANDIDATES)) {
+      byChain.computeIfAbsent(e.chain(), c -> new TreeMap<>()).put(e.sequence(), e.firstTsMillis());
     }
     List<BatchWrite> rewrites = new ArrayList<>();
-    for (Map.Entry<ChainId, TreeSet<Long>> chain : byChain.entrySet()) {
-      linked(chain.getKey(), chain.getValue(), rewrites);
+    List<ChainEntry> verified = new ArrayList<>();
+    for (Map.Entry<ChainId, TreeMap<Long, Long>> chain : byChain.entrySet()) {
+      linked(chain.getKey(), chain.getValue(), rewrites, verified);
     }
-    if (rewrites.isEmpty()) {
-      return 0;
+    if (!rewrites.isEmpty()) {
+      store.write(rewrites);
+      metrics.swept(rewrites.size());
+      LOG.info("Chain sweep: {} stored batches now link to their predecessor", rewrites.size());
     }
-    store.write(rewrites);
-    metrics.swept(rewrites.size());
-    LOG.info("Chain sweep: {} stored batches now link to their predecessor", rewrites.size());
+    for (ChainEntry e : verified) {
+      log.forget(
+          new ChainId(e.batch().batch().agentId(), e.batch().batch().instrumentId()), e.sequence());
+    }
     return rewrites.size();
   }
 
-  /** Adds to {@code out} the batches of {@code sequences} that link to their stored predecessor. */
-  private void linked(ChainId chain, TreeSet<Long> sequences, List<BatchWrite> out) {
-    long start = stored.chainStart(chain);
+  /**
+   * Adds to {@code out} the batches of {@code sequences} that link to their stored predecessor, and
+   * to {@code verified} those and the ones already stored as verified. The reads are bounded below
+   * by the first sample time of the earliest candidate less {@link #LOOKBACK_MILLIS}, or by the
+   * chain's newest genesis after that: the rule's "since the newest genesis" without reading the
+   * chain's whole history.
+   */
+  private void linked(
+      ChainId chain,
+      TreeMap<Long, Long> sequences,
+      List<BatchWrite> out,
+      List<ChainEntry> verified) {
+    long window =
+        sequences.values().stream().mapToLong(Long::longValue).min().orElseThrow()
+            - LOOKBACK_MILLIS;
+    long start = Math.max(window, stored.chainStart(chain, window));
     long from = -1;
     long to = -1;
-    for (long seq : sequences) {
+    for (long seq : sequences.keySet()) {
       if (from >= 0 && seq - to > RUN_GAP) {
-        check(chain, from, to, start, sequences, out);
+        check(chain, from, to, start, sequences, out, verified);
         from = -1;
       }
       if (from < 0) {
@@ -146,24 +189,32 @@ public final class ChainSweeper {
       }
       to = seq;
     }
-    check(chain, from, to, start, sequences, out);
+    check(chain, from, to, start, sequences, out, verified);
   }
 
   private void check(
-      ChainId chain, long from, long to, long start, TreeSet<Long> wanted, List<BatchWrite> out) {
+      ChainId chain,
+      long from,
+      long to,
+      long start,
+      TreeMap<Long, Long> wanted,
+      List<BatchWrite> out,
+      List<ChainEntry> verified) {
     TreeMap<Long, ChainEntry> rows = new TreeMap<>();
     for (ChainEntry e : stored.range(chain, from - 1, to, start)) {
       rows.put(e.sequence(), e);
     }
-    for (long seq : wanted.subSet(from, true, to, true)) {
+    for (long seq : wanted.subMap(from, true, to, true).keySet()) {
       ChainEntry e = rows.get(seq);
+      if (e == null || e.batch() == null) {
+        continue; // not in the store yet (spooled), or unreadable
+      }
       ChainEntry before = rows.get(seq - 1);
-      if (e != null
-          && !e.chainOk()
-          && e.batch() != null
-          && before != null
-          && before.hash().equals(e.previousHash())) {
+      if (e.chainOk()) {
+        verified.add(e);
+      } else if (before != null && before.hash().equals(e.previousHash())) {
         out.add(new BatchWrite(e.batch(), true, e.receivedAtMillis()));
+        verified.add(e);
       }
     }
   }

@@ -22,6 +22,7 @@ import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.BatchStore;
 import org.labmeter.collector.store.BatchWrite;
 import org.labmeter.collector.store.StoreWriteException;
+import org.labmeter.collector.sweep.UnverifiedLog;
 import org.labmeter.collector.verify.BatchVerifier;
 import org.labmeter.collector.verify.ChainHead;
 import org.labmeter.collector.verify.ChainHeads;
@@ -287,6 +288,7 @@ class VerifyingPublishSinkTest {
             store,
             quarantine,
             records,
+            UnverifiedLog.off(),
             new CollectorMetrics(registry),
             Clock.fixed(Instant.ofEpochMilli(START), ZoneOffset.UTC));
     // sequence 1 again, with other samples: a fork

@@ -17,6 +17,7 @@ import org.labmeter.collector.auth.AgentRecord;
 import org.labmeter.collector.config.ChainSettings;
 import org.labmeter.collector.ingest.VerifyingPublishSink;
 import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.records.IngestRecords;
 import org.labmeter.collector.store.EmbeddedQuestDb;
 import org.labmeter.collector.store.QuestDbStoredBatches;
 import org.labmeter.collector.store.SampleWriter;
@@ -42,7 +43,14 @@ class ChainSweeperTest {
 
   @TempDir Path root;
 
+  private static final ChainSettings SETTINGS =
+      new ChainSettings(16, Duration.ofSeconds(60), Duration.ofHours(1));
+
   private static VerifyingPublishSink sink(String url, SampleWriter writer) {
+    return sink(url, writer, UnverifiedLog.off());
+  }
+
+  private static VerifyingPublishSink sink(String url, SampleWriter writer, UnverifiedLog log) {
     QuestDbStoredBatches stored = new QuestDbStoredBatches(url);
     return new VerifyingPublishSink(
         h ->
@@ -51,47 +59,96 @@ class ChainSweeperTest {
         new InMemoryChainHeads(),
         writer,
         new Quarantine(10),
+        IngestRecords.NONE,
+        log,
         new CollectorMetrics(new SimpleMeterRegistry()),
         Clock.systemUTC());
   }
 
+  private static ChainSweeper sweeper(
+      String url, SampleWriter writer, SimpleMeterRegistry registry, UnverifiedLog log) {
+    return new ChainSweeper(
+        new QuestDbStoredBatches(url),
+        writer,
+        new CollectorMetrics(registry),
+        SETTINGS,
+        System::currentTimeMillis,
+        log);
+  }
+
+  /** Seq 0, 2, 4 through {@code a}, 1, 3, 5 through {@code b}, each stored before the next. */
+  private static void split(String url, VerifyingPublishSink a, VerifyingPublishSink b) {
+    List<SignedBatch> chain = TestBatches.chain(KEY, "agent-1", "nmr-1", 6, START, 3);
+    for (int seq = 0; seq < 6; seq++) {
+      VerifyingPublishSink to = seq % 2 == 0 ? a : b;
+      to.telemetry(AGENT, "nmr-1", TOPIC, chain.get(seq).envelope(), System.currentTimeMillis());
+      int stored = seq + 1;
+      await().atMost(Duration.ofSeconds(20)).until(() -> count(url, BATCHES) == stored);
+    }
+    // A: 0 genesis, 2 and 4 above a gap in its own heads; B: 1 found 0 in the store, 3 and 5
+    // above a gap
+    assertThat(count(url, BATCHES + " and chain_ok = false")).isEqualTo(4);
+  }
+
+  /**
+   * After its first sweep a sweeper looks only at what its own collector stored unverified: A
+   * relinks 2 and 4, not B's 3 and 5 (a scan of the store would find all four); B then relinks its
+   * two. With a log too small for A's two, A scans the store once more and relinks all four.
+   */
+  @Test
+  void laterSweepsTakeTheirCandidatesFromTheLogAndScanTheStoreOnlyAfterAnOverflow()
+      throws Exception {
+    for (int capacity : new int[] {UnverifiedLog.DEFAULT_CAPACITY, 1}) {
+      Path dir = root.resolve("cap-" + capacity);
+      try (EmbeddedQuestDb db = EmbeddedQuestDb.start(dir, 0, 0)) {
+        String url = db.httpUrl();
+        StoreSchema.ensureQuestDb(url);
+        try (SampleWriter writerA = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10));
+            SampleWriter writerB = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10))) {
+          UnverifiedLog logA = new UnverifiedLog(capacity);
+          UnverifiedLog logB = new UnverifiedLog(UnverifiedLog.DEFAULT_CAPACITY);
+          SimpleMeterRegistry registry = new SimpleMeterRegistry();
+          ChainSweeper sweepA = sweeper(url, writerA, registry, logA);
+          ChainSweeper sweepB = sweeper(url, writerB, registry, logB);
+          assertThat(sweepA.sweep()).isZero(); // the first sweeps scan an empty store
+          assertThat(sweepB.sweep()).isZero();
+
+          split(url, sink(url, writerA, logA), sink(url, writerB, logB));
+
+          if (capacity == 1) {
+            assertThat(logA.size()).isEqualTo(1);
+            assertThat(sweepA.sweep()).isEqualTo(4);
+            assertThat(sweepA.sweep()).isZero(); // one scan per overflow; 4 forgotten
+          } else {
+            assertThat(logA.size()).isEqualTo(2);
+            assertThat(sweepA.sweep()).isEqualTo(2);
+            assertThat(logA.size()).isZero();
+            await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> count(url, BATCHES + " and chain_ok = false") == 2);
+            assertThat(sweepB.sweep()).isEqualTo(2);
+          }
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> count(url, BATCHES + " and chain_ok = true") == 6);
+          assertThat(count(url, BATCHES)).isEqualTo(6);
+        }
+      }
+    }
+  }
+
   @Test
   void twoSweepersAtOnceLeaveAChainSplitAcrossTwoCollectorsVerified() throws Exception {
-    List<SignedBatch> chain = TestBatches.chain(KEY, "agent-1", "nmr-1", 6, START, 3);
     try (EmbeddedQuestDb db = EmbeddedQuestDb.start(root, 0, 0)) {
       String url = db.httpUrl();
       StoreSchema.ensureQuestDb(url);
       try (SampleWriter writerA = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10));
           SampleWriter writerB = new SampleWriter(url, null, "l", "l", Duration.ofSeconds(10))) {
-        VerifyingPublishSink a = sink(url, writerA);
-        VerifyingPublishSink b = sink(url, writerB);
-        for (int seq = 0; seq < 6; seq++) {
-          VerifyingPublishSink to = seq % 2 == 0 ? a : b;
-          to.telemetry(
-              AGENT, "nmr-1", TOPIC, chain.get(seq).envelope(), System.currentTimeMillis());
-          int stored = seq + 1;
-          await().atMost(Duration.ofSeconds(20)).until(() -> count(url, BATCHES) == stored);
-        }
-        // A: 0 genesis, 2 and 4 above a gap in its own heads; B: 1 found 0 in the store, 3 and 5
-        // above a gap
-        assertThat(count(url, BATCHES + " and chain_ok = false")).isEqualTo(4);
+        split(url, sink(url, writerA), sink(url, writerB));
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ChainSettings settings = new ChainSettings(16, Duration.ofSeconds(60), Duration.ofHours(1));
-        ChainSweeper sweepA =
-            new ChainSweeper(
-                new QuestDbStoredBatches(url),
-                writerA,
-                new CollectorMetrics(registry),
-                settings,
-                System::currentTimeMillis);
-        ChainSweeper sweepB =
-            new ChainSweeper(
-                new QuestDbStoredBatches(url),
-                writerB,
-                new CollectorMetrics(registry),
-                settings,
-                System::currentTimeMillis);
+        ChainSweeper sweepA = sweeper(url, writerA, registry, UnverifiedLog.off());
+        ChainSweeper sweepB = sweeper(url, writerB, registry, UnverifiedLog.off());
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> sweep(sweepA));
         CompletableFuture<Integer> two = CompletableFuture.supplyAsync(() -> sweep(sweepB));
         int swept = one.get() + two.get();
