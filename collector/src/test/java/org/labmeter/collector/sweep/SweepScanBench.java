@@ -1,0 +1,167 @@
+package org.labmeter.collector.sweep;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.labmeter.collector.QuestDbQuery;
+import org.labmeter.collector.config.ChainSettings;
+import org.labmeter.collector.metrics.CollectorMetrics;
+import org.labmeter.collector.store.EmbeddedQuestDb;
+import org.labmeter.collector.store.QuestDbStoredBatches;
+import org.labmeter.collector.store.QuestDbStoredBatches.Unverified;
+import org.labmeter.collector.store.StoreSchema;
+import org.labmeter.collector.verify.ChainId;
+
+/**
+ * What one chain sweep costs as the evidence grows: {@code lm_batches} filled with DAYS days of
+ * ROWS_PER_DAY batch records (500 chains; one in a thousand unverified, all on one chain), then
+ * timed: the sweep as it was (candidates by {@code received_at} alone, the chain's genesis and the
+ * predecessors read since the genesis, none bounded by {@code ts}), the first sweep of a {@link
+ * ChainSweeper} (one scan bounded by {@code ts}) and its later sweeps (candidates from the {@link
+ * UnverifiedLog}). Not a test: run by {@code bench/sweep-scan.sh}. The data stay in the folder for
+ * later runs.
+ *
+ * <p>Arguments: folder, days, rows per day, runs.
+ */
+public final class SweepScanBench {
+  private static final int CHAINS = 500;
+  private static final int UNVERIFIED_EVERY = 1_000;
+  private static final int CANDIDATE_CHAIN = 7;
+  private static final String ZERO = "0".repeat(64);
+  private static final String ONE = "1".repeat(64);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private SweepScanBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path folder = Path.of(args[0]);
+    int days = Integer.parseInt(args[1]);
+    long perDay = Long.parseLong(args[2]);
+    int runs = Integer.parseInt(args[3]);
+    try (EmbeddedQuestDb db = EmbeddedQuestDb.start(folder, 0, 0)) {
+      String url = db.httpUrl();
+      StoreSchema.ensureQuestDb(url);
+      long rows = (long) days * perDay;
+      long stepMicros = TimeUnit.DAYS.toMicros(1) / perDay;
+      long t0 = firstTsMicros(url, rows, days);
+      load(url, rows, perDay, t0, stepMicros);
+      long now = t0 / 1000 + TimeUnit.DAYS.toMillis(days);
+      System.out.printf(
+          "DATA lm_batches %,d rows over %d days (%,d a day), %d chains%n",
+          QuestDbQuery.count(url, "select count() from lm_batches"), days, perDay, CHAINS);
+      ChainSettings settings = ChainSettings.DEFAULT;
+      long since = now - settings.sweepHorizon().toMillis();
+      for (int run = 1; run <= runs; run++) {
+        QuestDbStoredBatches stored = new QuestDbStoredBatches(url);
+        long start = System.nanoTime();
+        int candidates = unboundedSweep(stored, since);
+        long unbounded = System.nanoTime() - start;
+
+        UnverifiedLog log = new UnverifiedLog(UnverifiedLog.DEFAULT_CAPACITY);
+        for (Unverified u : stored.unverified(since, since - TimeUnit.DAYS.toMillis(1), 1_000)) {
+          log.note(u.chain(), u.sequence(), u.firstTsMillis(), since + 1); // as the sink noted them
+        }
+        ChainSweeper sweeper =
+            new ChainSweeper(
+                stored,
+                batches -> {},
+                new CollectorMetrics(new SimpleMeterRegistry()),
+                settings,
+                () -> now,
+                log);
+        start = System.nanoTime();
+        sweeper.sweep();
+        long first = System.nanoTime() - start;
+        start = System.nanoTime();
+        sweeper.sweep();
+        long later = System.nanoTime() - start;
+        System.out.printf(
+            "RUN %d: %d candidates on chain %d; unbounded sweep %.1f ms, first sweep %.1f ms,"
+                + " later sweep %.1f ms (log %d)%n",
+            run, candidates, CANDIDATE_CHAIN, ms(unbounded), ms(first), ms(later), log.size());
+      }
+    }
+  }
+
+  /** The sweep's reads before they were bounded by ts; returns the candidates found. */
+  private static int unboundedSweep(QuestDbStoredBatches stored, long since) {
+    Map<ChainId, TreeMap<Long, Long>> byChain = new java.util.HashMap<>();
+    List<Unverified> found = stored.unverified(since, Long.MIN_VALUE, 1_000);
+    for (Unverified u : found) {
+      byChain.computeIfAbsent(u.chain(), c -> new TreeMap<>()).put(u.sequence(), 0L);
+    }
+    byChain.forEach(
+        (chain, seqs) -> {
+          long genesis = stored.chainStart(chain);
+          stored.range(chain, seqs.firstKey() - 1, seqs.lastKey(), genesis);
+        });
+    return found.size();
+  }
+
+  /** The first ts of the data already there, or of new data ending now. */
+  private static long firstTsMicros(String url, long rows, int days) {
+    if (QuestDbQuery.count(url, "select count() from lm_batches") >= rows) {
+      return QuestDbQuery.rows(url, "select min(first_ts) from lm_batches").get(0).get(0).asLong()
+          * 1000;
+    }
+    return (System.currentTimeMillis() - TimeUnit.DAYS.toMillis(days)) * 1000;
+  }
+
+  private static void load(String url, long rows, long perDay, long t0, long stepMicros)
+      throws IOException, InterruptedException {
+    long have = QuestDbQuery.count(url, "select count() from lm_batches");
+    if (have >= rows) {
+      return;
+    }
+    long start = System.nanoTime();
+    for (long off = 0; off < rows; off += perDay) {
+      String x = "(x + " + off + ")";
+      String chain = x + " % " + CHAINS;
+      String seq = x + " / " + CHAINS;
+      String tsMicros = "(" + t0 + " + " + x + " * " + stepMicros + ")";
+      exec(
+          url,
+          "INSERT INTO lm_batches (instrument, agent, epoch, seq, sample_count, first_ts, last_ts,"
+              + " prev_hash, hash, chain_ok, received_at, envelope, ts, written_at) SELECT"
+              + (" concat('inst-', " + chain + "), concat('agent-', " + chain + "), 1, ")
+              + (seq + ", 10, " + tsMicros + " / 1000, " + tsMicros + " / 1000 + 9000, ")
+              + ("CASE WHEN " + chain + " = " + CANDIDATE_CHAIN + " THEN CASE WHEN " + seq)
+              + (" = 0 THEN '" + ZERO + "' ELSE '" + ONE + "' END ELSE NULL END, ")
+              + ("CASE WHEN " + chain + " = " + CANDIDATE_CHAIN + " THEN '" + ONE + "' END, ")
+              + (x + " % " + UNVERIFIED_EVERY + " != " + CANDIDATE_CHAIN + ", ")
+              + (tsMicros + " / 1000 + 10000, '', cast(" + tsMicros + " AS TIMESTAMP), ")
+              + (tsMicros + " / 1000 + 10000 FROM long_sequence(" + perDay + ")"));
+    }
+    while (QuestDbQuery.count(url, "select count() from lm_batches") < rows) {
+      Thread.sleep(500); // WAL apply
+    }
+    System.out.printf("LOAD %,d rows in %.1f s%n", rows, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void exec(String url, String sql) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        url + "/exec?query=" + URLEncoder.encode(sql, StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200 || r.body().contains("\"error\"")) {
+      throw new IOException("QuestDB refused the load: " + r.body());
+    }
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}
