@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ public final class QuestDbStoredBatches implements StoredBatches {
   public Map<ChainId, List<ChainEntry>> ranges(
       Map<ChainId, Span> spans, Map<ChainId, Long> sinceTsMillis) {
     Map<ChainId, Map<Long, ChainEntry>> bySeq = new LinkedHashMap<>();
-    for (List<ChainId> chains : perQuery(spans.keySet())) {
+    for (List<ChainId> chains : perQuery(spans.keySet(), sinceTsMillis)) {
       List<String> terms = new ArrayList<>();
       for (ChainId chain : chains) {
         Span span = spans.get(chain);
@@ -125,8 +126,10 @@ public final class QuestDbStoredBatches implements StoredBatches {
       String sql =
           "SELECT "
               + RANGE_COLUMNS
-              + ", agent, instrument FROM lm_batches WHERE "
+              + ", agent, instrument FROM lm_batches WHERE ("
               + String.join(" OR ", terms)
+              + ")"
+              + sinceBound(lowest(chains, sinceTsMillis))
               + " ORDER BY seq, received_at";
       for (JsonNode r : query(sql)) {
         Map<Long, ChainEntry> rows = bySeq.get(new ChainId(r.get(8).asText(), r.get(9).asText()));
@@ -140,12 +143,12 @@ public final class QuestDbStoredBatches implements StoredBatches {
   }
 
   @Override
-  public Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
+  public Map<ChainId, Long> chainStarts(Map<ChainId, Long> sinceTsMillis) {
     Map<ChainId, Long> out = new LinkedHashMap<>();
-    for (List<ChainId> some : perQuery(chains)) {
+    for (List<ChainId> some : perQuery(sinceTsMillis.keySet(), sinceTsMillis)) {
       List<String> terms = new ArrayList<>();
       for (ChainId chain : some) {
-        terms.add("(" + where(chain) + ")");
+        terms.add("(" + where(chain) + sinceBound(sinceTsMillis.get(chain)) + ")");
         out.put(chain, Long.MIN_VALUE);
       }
       String sql =
@@ -154,7 +157,8 @@ public final class QuestDbStoredBatches implements StoredBatches {
               + ZERO
               + "' AND ("
               + String.join(" OR ", terms)
-              + ")";
+              + ")"
+              + sinceBound(lowest(some, sinceTsMillis));
       for (JsonNode r : query(sql)) {
         if (!r.get(2).isNull()) {
           out.put(new ChainId(r.get(0).asText(), r.get(1).asText()), r.get(2).asLong());
@@ -164,14 +168,31 @@ public final class QuestDbStoredBatches implements StoredBatches {
     return out;
   }
 
-  /** {@code chains} cut into the lists that one query each asks for. */
-  private static List<List<ChainId>> perQuery(Collection<ChainId> chains) {
+  /**
+   * {@code chains} cut into the lists that one query each asks for, those with the latest {@code
+   * since} first: chains bounded alike share a query, whose common bound ({@link #lowest}) is what
+   * lets QuestDB skip partitions (a bound inside each chain's term of an OR does not).
+   */
+  private static List<List<ChainId>> perQuery(
+      Collection<ChainId> chains, Map<ChainId, Long> sinceTsMillis) {
     List<ChainId> all = new ArrayList<>(chains);
+    all.sort(
+        Comparator.comparingLong((ChainId c) -> sinceTsMillis.getOrDefault(c, Long.MIN_VALUE))
+            .reversed());
     List<List<ChainId>> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i += CHAINS_PER_QUERY) {
       out.add(all.subList(i, Math.min(all.size(), i + CHAINS_PER_QUERY)));
     }
     return out;
+  }
+
+  /** The earliest {@code since} of {@code chains}: {@link Long#MIN_VALUE} if one has none. */
+  private static long lowest(List<ChainId> chains, Map<ChainId, Long> sinceTsMillis) {
+    long low = Long.MAX_VALUE;
+    for (ChainId chain : chains) {
+      low = Math.min(low, sinceTsMillis.getOrDefault(chain, Long.MIN_VALUE));
+    }
+    return low;
   }
 
   @Override

@@ -63,6 +63,7 @@ final class ChainPlacer {
       return;
     }
     Map<ChainId, StoredBatches.Span> wanted = new LinkedHashMap<>();
+    Map<ChainId, Long> since = new LinkedHashMap<>();
     for (SignedBatch signed : group) {
       Batch batch = signed.batch();
       ChainId id = new ChainId(batch.agentId(), batch.instrumentId());
@@ -74,6 +75,10 @@ final class ChainPlacer {
       }
       long seq = batch.sequence();
       wanted.put(id, new StoredBatches.Span(Math.max(0, seq - 1), seq + PAGE));
+      // a genesis starts a run: only a run begun at or after it matters (a resend of it, or a
+      // newer run), so only the partitions from its first sample on are read
+      boolean genesis = seq == 0 && batch.previousHash().isZero();
+      since.put(id, genesis ? batch.firstTimestampMillis() : Long.MIN_VALUE);
     }
     if (wanted.isEmpty()) {
       return;
@@ -81,7 +86,8 @@ final class ChainPlacer {
     Map<ChainId, Long> starts;
     Map<ChainId, List<ChainEntry>> rows;
     try {
-      starts = stored.chainStarts(wanted.keySet());
+      starts = new LinkedHashMap<>(stored.chainStarts(since));
+      since.forEach((id, from) -> starts.merge(id, from, Math::max));
       rows = stored.ranges(wanted, starts);
     } catch (RuntimeException unreadable) {
       return;

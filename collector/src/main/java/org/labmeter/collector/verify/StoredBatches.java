@@ -1,7 +1,6 @@
 package org.labmeter.collector.verify;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +78,18 @@ public interface StoredBatches {
     return out;
   }
 
-  /** {@link #chainStart} for several chains, in as few reads as the store allows. */
-  default Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
+  /**
+   * {@link #chainStart} for several chains, in as few reads as the store allows, each bounded
+   * below: the newest genesis whose first sample is at or after the chain's {@code since} ({@link
+   * Long#MIN_VALUE}: no bound, the whole store), {@link Long#MIN_VALUE} where there is none.
+   */
+  default Map<ChainId, Long> chainStarts(Map<ChainId, Long> sinceTsMillis) {
     Map<ChainId, Long> out = new LinkedHashMap<>();
-    chains.forEach(chain -> out.put(chain, chainStart(chain)));
+    sinceTsMillis.forEach(
+        (chain, since) -> {
+          long start = chainStart(chain);
+          out.put(chain, start >= since ? start : Long.MIN_VALUE);
+        });
     return out;
   }
 

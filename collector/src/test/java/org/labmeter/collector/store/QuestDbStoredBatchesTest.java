@@ -61,7 +61,9 @@ class QuestDbStoredBatchesTest {
       QuestDbStoredBatches stored = new QuestDbStoredBatches(url);
       List<ChainId> chains = new ArrayList<>(current.keySet());
       chains.add(unknown);
-      Map<ChainId, Long> starts = stored.chainStarts(chains);
+      Map<ChainId, Long> unbounded = new LinkedHashMap<>();
+      chains.forEach(c -> unbounded.put(c, Long.MIN_VALUE));
+      Map<ChainId, Long> starts = stored.chainStarts(unbounded);
       Map<ChainId, Span> spans = new LinkedHashMap<>();
       chains.forEach(c -> spans.put(c, new Span(1, 3)));
       Map<ChainId, List<ChainEntry>> ranges = stored.ranges(spans, starts);
@@ -84,6 +86,28 @@ class QuestDbStoredBatchesTest {
             .as("%s", chain)
             .isEqualTo(
                 run.subList(1, Math.min(run.size(), 4)).stream().map(SignedBatch::hash).toList());
+      }
+
+      // bounded below, half of the chains from their run's start, the others from just after it
+      // or not at all: each gets the newest genesis at or after its own bound
+      Map<ChainId, Long> bounded = new LinkedHashMap<>();
+      int i = 0;
+      for (Map.Entry<ChainId, List<SignedBatch>> e : current.entrySet()) {
+        long runStart = e.getValue().get(0).batch().firstTimestampMillis();
+        bounded.put(e.getKey(), i % 3 == 0 ? runStart : i % 3 == 1 ? runStart + 1 : Long.MIN_VALUE);
+        i++;
+      }
+      Map<ChainId, Long> found = stored.chainStarts(bounded);
+      Map<ChainId, List<ChainEntry>> boundedRanges = stored.ranges(spans, bounded);
+      for (Map.Entry<ChainId, Long> e : bounded.entrySet()) {
+        ChainId chain = e.getKey();
+        long runStart = current.get(chain).get(0).batch().firstTimestampMillis();
+        assertThat(found.get(chain))
+            .as("%s since %d", chain, e.getValue())
+            .isEqualTo(e.getValue() == runStart + 1 ? Long.MIN_VALUE : runStart);
+        assertThat(boundedRanges.get(chain))
+            .as("%s since %d", chain, e.getValue())
+            .isEqualTo(stored.range(chain, 1, 3, e.getValue()));
       }
     }
   }

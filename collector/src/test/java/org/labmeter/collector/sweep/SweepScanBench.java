@@ -21,6 +21,7 @@ import org.labmeter.collector.store.QuestDbStoredBatches;
 import org.labmeter.collector.store.QuestDbStoredBatches.Unverified;
 import org.labmeter.collector.store.StoreSchema;
 import org.labmeter.collector.verify.ChainId;
+import org.labmeter.collector.verify.StoredBatches;
 
 /**
  * What one chain sweep costs as the evidence grows: {@code lm_batches} filled with DAYS days of
@@ -28,7 +29,8 @@ import org.labmeter.collector.verify.ChainId;
  * timed: the sweep as it was (candidates by {@code received_at} alone, the chain's genesis and the
  * predecessors read since the genesis, none bounded by {@code ts}), the first sweep of a {@link
  * ChainSweeper} (one scan bounded by {@code ts}) and its later sweeps (candidates from the {@link
- * UnverifiedLog}). Not a test: run by {@code bench/sweep-scan.sh}. The data stay in the folder for
+ * UnverifiedLog}), and the reads ahead for a new agent's genesis with and without a bound by its
+ * first sample. Not a test: run by {@code bench/sweep-scan.sh}. The data stay in the folder for
  * later runs.
  *
  * <p>Arguments: folder, days, rows per day, runs.
@@ -87,8 +89,17 @@ public final class SweepScanBench {
         long later = System.nanoTime() - start;
         System.out.printf(
             "RUN %d: %d candidates on chain %d; unbounded sweep %.1f ms, first sweep %.1f ms,"
-                + " later sweep %.1f ms (log %d)%n",
-            run, candidates, CANDIDATE_CHAIN, ms(unbounded), ms(first), ms(later), log.size());
+                + " later sweep %.1f ms (log %d); a new agent's genesis read ahead: unbounded %.1f"
+                + " ms, from its first sample %.1f ms%n",
+            run,
+            candidates,
+            CANDIDATE_CHAIN,
+            ms(unbounded),
+            ms(first),
+            ms(later),
+            log.size(),
+            ms(readAhead(stored, Long.MIN_VALUE)),
+            ms(readAhead(stored, now - 5_000)));
       }
     }
   }
@@ -106,6 +117,17 @@ public final class SweepScanBench {
           stored.range(chain, seqs.firstKey() - 1, seqs.lastKey(), genesis);
         });
     return found.size();
+  }
+
+  /** The two reads ChainPlacer.prefetch makes for a chain the store has never seen. */
+  private static long readAhead(QuestDbStoredBatches stored, long since) {
+    ChainId fresh = new ChainId("agent-new", "inst-new");
+    long start = System.nanoTime();
+    Map<ChainId, Long> starts = stored.chainStarts(Map.of(fresh, since));
+    stored.ranges(
+        Map.of(fresh, new StoredBatches.Span(0, 128)),
+        Map.of(fresh, Math.max(since, starts.get(fresh))));
+    return System.nanoTime() - start;
   }
 
   /** The first ts of the data already there, or of new data ending now. */

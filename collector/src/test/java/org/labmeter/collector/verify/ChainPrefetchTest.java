@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,8 @@ class ChainPrefetchTest {
     int oneChainReads;
     int manyChainReads;
     boolean failManyChainReads;
+    final Map<ChainId, Long> startsSince = new HashMap<>();
+    final Map<ChainId, Long> rangesSince = new HashMap<>();
 
     @Override
     public boolean available() {
@@ -67,16 +69,18 @@ class ChainPrefetchTest {
       if (failManyChainReads) {
         throw new IllegalStateException("store unreachable");
       }
+      rangesSince.putAll(since);
       return rows.ranges(spans, since);
     }
 
     @Override
-    public Map<ChainId, Long> chainStarts(Collection<ChainId> chains) {
+    public Map<ChainId, Long> chainStarts(Map<ChainId, Long> since) {
       manyChainReads++;
       if (failManyChainReads) {
         throw new IllegalStateException("store unreachable");
       }
-      return rows.chainStarts(chains);
+      startsSince.putAll(since);
+      return rows.chainStarts(since);
     }
   }
 
@@ -170,6 +174,42 @@ class ChainPrefetchTest {
     assertThat(oneByOne.oneChainReads).isGreaterThanOrEqualTo(2 * CHAINS);
     assertThat(ahead.manyChainReads).isEqualTo(2);
     assertThat(ahead.oneChainReads).isZero();
+  }
+
+  /**
+   * A genesis of a chain with no head here is looked up only from its first sample on: a resend of
+   * it is still a duplicate, and an earlier run of the agent, which may lie months back, is not
+   * read (the genesis is accepted as one, where reading the whole chain would call it a restart).
+   */
+  @Test
+  void aGenesisIsLookedUpOnlyFromItsFirstSampleOn() {
+    ChainId agent0 = new ChainId("agent-0", "inst");
+    List<SignedBatch> earlier = chain("agent-0", 8, NOW - 3_000_000);
+    List<SignedBatch> run = chain("agent-0", 2, NOW - 60_000);
+    long genesisTs = run.get(0).batch().firstTimestampMillis();
+
+    CountingStore resent = new CountingStore();
+    earlier.forEach(b -> resent.rows.store(accepted(b), NOW - 2_000_000));
+    resent.rows.store(accepted(run.get(0)), NOW - 50_000); // stored, its PUBACK lost
+    assertThat(place(verifier(resent), List.of(run.get(0)), true)).containsExactly("duplicate");
+    assertThat(resent.startsSince).containsEntry(agent0, genesisTs);
+    assertThat(resent.rangesSince).containsEntry(agent0, genesisTs);
+    assertThat(resent.oneChainReads).isZero();
+
+    CountingStore restarted = new CountingStore();
+    earlier.forEach(b -> restarted.rows.store(accepted(b), NOW - 2_000_000));
+    assertThat(place(verifier(restarted), List.of(run.get(0), run.get(1)), true))
+        .containsExactly("accepted GENESIS ok=true", "accepted LINKED ok=true");
+    assertThat(restarted.rangesSince).containsEntry(agent0, genesisTs);
+
+    CountingStore later = new CountingStore(); // not a genesis: the whole chain, as before
+    earlier.forEach(b -> later.rows.store(accepted(b), NOW - 2_000_000));
+    run.forEach(b -> later.rows.store(accepted(b), NOW - 50_000));
+    List<SignedBatch> next = chain("agent-0", 3, NOW - 60_000);
+    assertThat(place(verifier(later), List.of(next.get(2)), true))
+        .containsExactly("accepted LINKED ok=true");
+    assertThat(later.startsSince).containsEntry(agent0, Long.MIN_VALUE);
+    assertThat(later.rangesSince).containsEntry(agent0, genesisTs);
   }
 
   @Test
