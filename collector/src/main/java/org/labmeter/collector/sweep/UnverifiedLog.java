@@ -16,7 +16,7 @@ import org.labmeter.collector.verify.ChainId;
  * workers note, the sweeper reads and forgets.
  */
 public final class UnverifiedLog {
-  /** Entries kept before the oldest are dropped (about 100 bytes each). */
+  /** Entries kept before the oldest are dropped (about 150 bytes of heap each). */
   public static final int DEFAULT_CAPACITY = 100_000;
 
   /** A batch stored unverified: its chain, sequence, first sample time and arrival. */
