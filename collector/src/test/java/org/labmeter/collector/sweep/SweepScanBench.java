@@ -1,5 +1,7 @@
 package org.labmeter.collector.sweep;
 
+import static org.awaitility.Awaitility.await;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -164,9 +167,10 @@ public final class SweepScanBench {
               + (tsMicros + " / 1000 + 10000, '', cast(" + tsMicros + " AS TIMESTAMP), ")
               + (tsMicros + " / 1000 + 10000 FROM long_sequence(" + perDay + ")"));
     }
-    while (QuestDbQuery.count(url, "select count() from lm_batches") < rows) {
-      Thread.sleep(500); // WAL apply
-    }
+    await() // QuestDB applies the WAL behind the inserts
+        .atMost(Duration.ofHours(1))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> QuestDbQuery.count(url, "select count() from lm_batches") >= rows);
     System.out.printf("LOAD %,d rows in %.1f s%n", rows, (System.nanoTime() - start) / 1e9);
   }
 
