@@ -219,8 +219,9 @@ public final class QuestDbStoredBatches implements StoredBatches {
         : rows.get(0).get(0).asLong();
   }
 
-  /** A stored batch that is not verified: its chain, sequence and first sample time. */
-  public record Unverified(ChainId chain, long sequence, long firstTsMillis) {}
+  /** A stored batch that is not verified: its chain, sequence, first sample time and arrival. */
+  public record Unverified(
+      ChainId chain, long sequence, long firstTsMillis, long receivedAtMillis) {}
 
   /**
    * Batches stored with {@code chain_ok = false}, received at or after {@code receivedAfterMillis}
@@ -231,7 +232,8 @@ public final class QuestDbStoredBatches implements StoredBatches {
   public List<Unverified> unverified(long receivedAfterMillis, long sinceTsMillis, int limit) {
     JsonNode rows =
         query(
-            "SELECT agent, instrument, seq, first_ts FROM lm_batches WHERE chain_ok = false"
+            "SELECT agent, instrument, seq, first_ts, received_at FROM lm_batches"
+                + " WHERE chain_ok = false"
                 + " AND seq > 0 AND received_at >= "
                 + receivedAfterMillis
                 + sinceBound(sinceTsMillis)
@@ -243,7 +245,11 @@ public final class QuestDbStoredBatches implements StoredBatches {
       String instrument = r.get(1).asText();
       if (Ids.isValid(agent) && Ids.isValid(instrument)) {
         out.add(
-            new Unverified(new ChainId(agent, instrument), r.get(2).asLong(), r.get(3).asLong()));
+            new Unverified(
+                new ChainId(agent, instrument),
+                r.get(2).asLong(),
+                r.get(3).asLong(),
+                r.get(4).asLong()));
       }
     }
     return out;

@@ -138,6 +138,8 @@ public final class ChainSweeper {
         byChain
             .computeIfAbsent(u.chain(), c -> new TreeMap<>())
             .put(u.sequence(), u.firstTsMillis());
+        // and into the log, so that what cannot link yet is looked at again by later sweeps
+        log.note(u.chain(), u.sequence(), u.firstTsMillis(), u.receivedAtMillis());
       }
       scanStore.set(false);
     }

@@ -74,7 +74,8 @@ public final class SweepScanBench {
 
         UnverifiedLog log = new UnverifiedLog(UnverifiedLog.DEFAULT_CAPACITY);
         for (Unverified u : stored.unverified(since, since - TimeUnit.DAYS.toMillis(1), 1_000)) {
-          log.note(u.chain(), u.sequence(), u.firstTsMillis(), since + 1); // as the sink noted them
+          log.note(
+              u.chain(), u.sequence(), u.firstTsMillis(), u.receivedAtMillis()); // as the sink did
         }
         ChainSweeper sweeper =
             new ChainSweeper(
