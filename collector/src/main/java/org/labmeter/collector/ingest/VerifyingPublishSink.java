@@ -284,6 +284,9 @@ public final class VerifyingPublishSink implements PublishSink {
   }
 
   private void noteForSweeper(TelemetryPublish p, Batch batch, Verdict.Accepted a) {
+    if (a.chainOk() && a.relinked().isEmpty()) {
+      return; // the usual case: nothing for the sweeper
+    }
     ChainId chain = new ChainId(batch.agentId(), batch.instrumentId());
     if (!a.chainOk()) {
       unverified.note(chain, batch.sequence(), batch.firstTimestampMillis(), p.receivedAtMillis());
