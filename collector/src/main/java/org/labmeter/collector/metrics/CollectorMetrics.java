@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The collector's meters in one place, so that every name and tag is spelled once. Everything
@@ -149,6 +150,17 @@ public final class CollectorMetrics {
   /** Stored batches the chain sweeper found linked and rewrote as verified. */
   public void swept(int batches) {
     registry.counter("collector.chain.swept").increment(batches);
+  }
+
+  /**
+   * {@code collector.chain.unverified}: batches stored unverified within the sweep horizon that
+   * have not linked yet, as {@code count} reports them (the chain sweeper's candidates).
+   */
+  public void unverifiedWaiting(Supplier<Number> count) {
+    Gauge.builder("collector.chain.unverified", count)
+        .description("batches stored unverified that the chain sweeper looks at again")
+        .strongReference(true)
+        .register(registry);
   }
 
   /** Current count of {@code collector.rejected{reason}}, for tests and status pages. */

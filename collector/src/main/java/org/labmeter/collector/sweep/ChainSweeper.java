@@ -74,6 +74,7 @@ public final class ChainSweeper {
       UnverifiedLog log) {
     this.stored = stored;
     this.log = log;
+    metrics.unverifiedWaiting(log::size);
     this.store = store;
     this.metrics = metrics;
     this.settings = settings;

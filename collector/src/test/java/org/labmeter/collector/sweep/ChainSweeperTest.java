@@ -120,8 +120,11 @@ class ChainSweeperTest {
             assertThat(sweepA.sweep()).isEqualTo(4);
           } else {
             assertThat(logA.size()).isEqualTo(2);
+            // the gauge of the first sweeper on the registry: A's
+            assertThat(registry.get("collector.chain.unverified").gauge().value()).isEqualTo(2);
             assertThat(sweepA.sweep()).isEqualTo(2);
             assertThat(logA.size()).isZero();
+            assertThat(registry.get("collector.chain.unverified").gauge().value()).isZero();
             await()
                 .atMost(Duration.ofSeconds(20))
                 .until(() -> count(url, BATCHES + " and chain_ok = false") == 2);
