@@ -66,6 +66,8 @@ public final class SweepScanBench {
           QuestDbQuery.count(url, "select count() from lm_batches"), days, perDay, CHAINS);
       ChainSettings settings = ChainSettings.DEFAULT;
       long since = now - settings.sweepHorizon().toMillis();
+      ChainId chain7 = new ChainId("agent-" + CANDIDATE_CHAIN, "inst-" + CANDIDATE_CHAIN);
+      long pageSeq = (rows - perDay / 24) / CHAINS; // a backlog an hour back
       for (int run = 1; run <= runs; run++) {
         QuestDbStoredBatches stored = new QuestDbStoredBatches(url);
         long start = System.nanoTime();
@@ -104,6 +106,12 @@ public final class SweepScanBench {
             log.size(),
             ms(readAhead(stored, Long.MIN_VALUE)),
             ms(readAhead(stored, now - 5_000)));
+        System.out.printf(
+            "RUN %d: a page of 128 sequences below a head (ChainPlacer's read for a backlog):"
+                + " since the chain's genesis %.1f ms, from a day before %.1f ms%n",
+            run,
+            ms(page(stored, pageSeq, stored.chainStart(chain7))),
+            ms(page(stored, pageSeq, now - TimeUnit.DAYS.toMillis(1))));
       }
     }
   }
@@ -121,6 +129,21 @@ public final class SweepScanBench {
           stored.range(chain, seqs.firstKey() - 1, seqs.lastKey(), genesis);
         });
     return found.size();
+  }
+
+  /**
+   * The read ChainPlacer makes for a batch below its chain's head (a backlog sent after live
+   * batches): 128 sequences of the candidate chain from {@code fromSeq}, rows with {@code ts} at or
+   * after {@code since} (ChainPlacer gives the chain's genesis, looked up once per chain).
+   */
+  private static long page(QuestDbStoredBatches stored, long fromSeq, long since) {
+    ChainId chain = new ChainId("agent-" + CANDIDATE_CHAIN, "inst-" + CANDIDATE_CHAIN);
+    long start = System.nanoTime();
+    int rows = stored.range(chain, fromSeq, fromSeq + 128, since).size();
+    if (rows == 0) {
+      throw new IllegalStateException("no rows of " + chain + " from seq " + fromSeq);
+    }
+    return System.nanoTime() - start;
   }
 
   /** The two reads ChainPlacer.prefetch makes for a chain the store has never seen. */
