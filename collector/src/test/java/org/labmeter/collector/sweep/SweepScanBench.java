@@ -12,9 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.labmeter.collector.QuestDbQuery;
 import org.labmeter.collector.config.ChainSettings;
@@ -118,15 +119,15 @@ public final class SweepScanBench {
 
   /** The sweep's reads before they were bounded by ts; returns the candidates found. */
   private static int unboundedSweep(QuestDbStoredBatches stored, long since) {
-    Map<ChainId, TreeMap<Long, Long>> byChain = new java.util.HashMap<>();
+    Map<ChainId, TreeSet<Long>> byChain = new HashMap<>();
     List<Unverified> found = stored.unverified(since, Long.MIN_VALUE, 1_000);
     for (Unverified u : found) {
-      byChain.computeIfAbsent(u.chain(), c -> new TreeMap<>()).put(u.sequence(), 0L);
+      byChain.computeIfAbsent(u.chain(), c -> new TreeSet<>()).add(u.sequence());
     }
     byChain.forEach(
         (chain, seqs) -> {
           long genesis = stored.chainStart(chain);
-          stored.range(chain, seqs.firstKey() - 1, seqs.lastKey(), genesis);
+          stored.range(chain, seqs.first() - 1, seqs.last(), genesis);
         });
     return found.size();
   }
